@@ -1,0 +1,149 @@
+"""Command line: argument parsing only; everything else is the library's."""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+from . import __version__
+from .articles import load_articles
+from .build import build, read_claims
+from .export import CLAIM_COLUMNS, claim_record
+from .geo.gazetteer import Gazetteer
+from .profiles import bundled_profiles, load_profile
+from .resolve import resolve_claims
+
+EXIT_OK, EXIT_PARTIAL, EXIT_NOTHING = 0, 1, 2
+
+
+def _progress(message: str) -> None:
+    print(f"conflictmap: {message}", file=sys.stderr)
+
+
+def _report_problems(problems) -> None:
+    for problem in problems:
+        print(f"conflictmap: {'skipped' if problem.fatal else 'note'}: {problem}", file=sys.stderr)
+
+
+def _exit_code(articles, problems) -> int:
+    if not articles:
+        return EXIT_NOTHING
+    return EXIT_PARTIAL if any(p.fatal for p in problems) else EXIT_OK
+
+
+def cmd_build(args) -> int:
+    paths = args.paths or ["seeds"]
+    try:
+        result = build(paths, args.output, profiles=args.profile, gazetteer_paths=args.gazetteer or (),
+                       title=args.title, progress=None if args.quiet else _progress)
+    except ValueError as err:  # a bad --profile
+        print(f"conflictmap: {err}", file=sys.stderr)
+        return EXIT_NOTHING
+    _report_problems(result.problems)
+    if result.unresolved:
+        counts = Counter(item.claim.place_as_written for item in result.unresolved)
+        listed = ", ".join(f"{name} ({n})" for name, n in sorted(counts.items()))
+        print(f"conflictmap: {len(counts)} place name(s) not in any gazetteer: {listed} — "
+              f"see {Path(args.output) / 'unresolved.csv'}; add them to a file in gazetteer/", file=sys.stderr)
+    if not args.quiet:
+        print(f"conflictmap: {len(result.assessments)} place(s) on the map: "
+              f"{Path(args.output) / 'conflict_map.html'}", file=sys.stderr)
+    return _exit_code(result.articles, result.problems)
+
+
+def cmd_claims(args) -> int:
+    articles, problems = load_articles(args.paths)
+    _report_problems(problems)
+    available = bundled_profiles()
+    forced = [load_profile(p, available) for p in args.profile] if args.profile else None
+    claims, _ = read_claims(articles, forced, available)
+    resolution = resolve_claims(claims, Gazetteer(args.gazetteer or (), progress=_progress))
+    order = {id(c): n for n, c in enumerate(claims)}
+    items = sorted(resolution.resolved + resolution.unresolved + resolution.country_level,
+                   key=lambda item: order[id(item.claim)])
+    by_id = {a.id: a for a in articles}
+    out = sys.stdout
+    if args.format == "jsonl":
+        for item in items:
+            out.write(json.dumps(claim_record(item, by_id), ensure_ascii=False) + "\n")
+    else:
+        writer = csv.DictWriter(out, fieldnames=CLAIM_COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        for item in items:
+            writer.writerow(claim_record(item, by_id))
+    return _exit_code(articles, problems)
+
+
+def cmd_lookup(args) -> int:
+    gazetteer = Gazetteer(args.gazetteer or (), progress=_progress)
+    countries = [c.strip().upper() for c in (args.country or "").split(",") if c.strip()]
+    found = gazetteer.candidates(args.name, countries, args.kind or "", limit=args.limit)
+    if args.format == "json":
+        print(json.dumps([{"name": c.place.name, "lat": c.place.lat, "lon": c.place.lon, "kind": c.place.kind,
+                           "country": c.place.country, "admin1": c.place.admin1, "source": c.place.source,
+                           "precision": c.place.precision.value, "score": c.score, "match": c.match,
+                           "reasons": list(c.reasons), "id": c.place.id} for c in found], ensure_ascii=False,
+                         indent=1))
+        return EXIT_OK if found else EXIT_PARTIAL
+    if not found:
+        print(f"no place matches {args.name!r}", file=sys.stderr)
+        return EXIT_PARTIAL
+    for rank, c in enumerate(found, start=1):
+        print(f"{rank:2}. {c.place.name} ({c.place.kind}, {c.place.country}) {c.place.lat:.5f}, {c.place.lon:.5f}"
+              f"  [{c.place.source}, score {c.score:.2f}]")
+        if args.explain and (rank == 1 or args.explain > 1):
+            for reason in c.reasons:
+                print(f"      - {reason}")
+    return EXIT_OK
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="conflictmap",
+                                  description="Map who holds, took, contests or left which places, from news articles.")
+    top.add_argument("--version", action="version", version=f"conflictmap {__version__}")
+    commands = top.add_subparsers(dest="command", required=True)
+
+    def common(sub):
+        sub.add_argument("--profile", action="append", metavar="NAME|FILE",
+                         help="read every article with this conflict profile (repeatable); default: chosen from the text")
+        sub.add_argument("--gazetteer", action="append", metavar="PATH",
+                         help="an extra curated gazetteer CSV/TSV file or folder (repeatable)")
+
+    b = commands.add_parser("build", help="read articles and write the map and its files")
+    b.add_argument("paths", nargs="*", help="article files or folders (default: seeds/)")
+    b.add_argument("-o", "--output", default="output", help="output folder (default: output/)")
+    b.add_argument("--title", default="conflictmap", help="title shown in the map's legend")
+    b.add_argument("-q", "--quiet", action="store_true", help="no progress messages")
+    common(b)
+    b.set_defaults(run=cmd_build)
+
+    c = commands.add_parser("claims", help="print the claims found in articles")
+    c.add_argument("paths", nargs="+")
+    c.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
+    common(c)
+    c.set_defaults(run=cmd_claims)
+
+    lk = commands.add_parser("lookup", help="look a place name up in the gazetteer")
+    lk.add_argument("name")
+    lk.add_argument("--country", help="country code(s) the text is about, e.g. SY or SY,TR")
+    lk.add_argument("--kind", help="kind the text suggests: admin1, airport, settlement, ...")
+    lk.add_argument("--explain", action="count", default=0, help="say why the best candidate won (twice: all)")
+    lk.add_argument("--format", choices=("text", "json"), default="text")
+    lk.add_argument("--limit", type=int, default=5)
+    lk.add_argument("--gazetteer", action="append", metavar="PATH")
+    lk.set_defaults(run=cmd_lookup)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except KeyboardInterrupt:
+        print("conflictmap: interrupted; files already written are whole", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK

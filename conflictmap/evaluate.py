@@ -1,0 +1,96 @@
+"""Scoring extracted claims against gold annotations (the format of tests/data/gold/seed_claims.jsonl)."""
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .profiles import Profile
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in kilometres."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
+
+
+def _normal(name: str) -> str:
+    name = name.replace("’", "'").lower()
+    name = re.sub(r"\([^)]*\)", " ", name)
+    name = re.sub(r"^(?:the|a|an)\s+", "", name.strip())
+    name = re.sub(r"'s?\b", "", name)
+    return re.sub(r"[^\w]+", " ", name).strip()
+
+
+def canonical_source(name: str, profile: Profile | None) -> str:
+    """A source's canonical name: a known source's, or the actor's it names ('Kurdish-led fighters' →
+    'Syrian Democratic Forces'), else its normal form."""
+    normal = _normal(name)
+    if profile is None:
+        return normal
+    for source in profile.sources:
+        if normal in {_normal(n) for n in (source.name, *source.aliases, *source.exact)}:
+            return _normal(source.name)
+    from .extract.mentions import matcher_for  # the same names the extractor knows
+    found = [m for m in matcher_for(profile).find(name, 0, len(name))]
+    known = [m for m in found if m.kind == "source"]
+    if known:
+        return _normal(known[0].name)
+    actors = [m for m in found if m.kind == "actor"]
+    if actors:
+        return "actor:" + actors[-1].name
+    return normal
+
+
+def source_matches(gold: str, found: str, profile: Profile | None = None) -> bool:
+    """Whether an extracted source names the same source as the gold annotation."""
+    if gold == "article" or found == "article":
+        return gold == found
+    plain_a, plain_b = _normal(gold), _normal(found)
+    if plain_a and plain_b and (plain_a in plain_b or plain_b in plain_a):
+        return True
+    a, b = canonical_source(gold, profile), canonical_source(found, profile)
+    if not a or not b:
+        return False
+    if a == b or a in b or b in a:
+        return True
+    # "Syrian state media" and "SANA", "rebels' Telegram channel" and "rebels (Telegram)": shared words
+    words_a, words_b = set(a.split()), set(b.split())
+    return len(words_a & words_b) >= max(1, min(len(words_a), len(words_b)) - 0)
+
+
+@dataclass(frozen=True)
+class Match:
+    gold: dict
+    found: dict | None
+
+
+def read_gold(path: str | Path) -> list[dict]:
+    rows = []
+    for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
+        if line.strip():
+            try:
+                rows.append(json.loads(line))
+            except json.JSONDecodeError as err:
+                raise ValueError(f"{path}:{number}: not JSON ({err})") from err
+    return rows
+
+
+def claim_matches(gold: dict, found: dict, profile: Profile | None = None, check_source: bool = True) -> bool:
+    """Same article and side, the place within the gold tolerance, and (optionally) the same source."""
+    if found.get("article") != gold["article"] or found.get("side") != gold["side"]:
+        return False
+    if found.get("lat") is None or found.get("lon") is None:
+        return False
+    if distance_km(gold["lat"], gold["lon"], found["lat"], found["lon"]) > float(gold.get("tolerance_km", 10)):
+        return False
+    return not check_source or source_matches(gold["source"], found.get("source", ""), profile)
+
+
+def match_all(gold_rows: list[dict], found: list[dict], profile: Profile | None = None) -> list[Match]:
+    """For each gold claim, an extracted claim that matches it (or None)."""
+    return [Match(g, next((f for f in found if claim_matches(g, f, profile)), None)) for g in gold_rows]

@@ -1,0 +1,512 @@
+"""Claims from an article: frames over actor, trigger and place mentions, with attribution and time."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..model import Article, Claim, Source, Status
+from ..profiles import UNKNOWN_SIDE, Profile
+from .attribution import Attribution, Attributor, article_source
+from .frames import (BLOCKERS, CONTROL_AFTER_ACTOR, COORDINATION, OBJECT_STOP, PARENTHETICAL_SEGMENT, PARTIAL,
+                     PAST_MARK, POINT_HINTS, PRESENCE, TRIGGERS, UNDER_ACTOR_CONTROL, YEAR, Trigger)
+from .mentions import ANAPHORIC_FACILITY, Mention, find_places, matcher_for
+from .sentences import Sentence, split_sentences
+
+__all__ = ["extract_claims"]
+
+SUBJECT_PRONOUN = re.compile(r"\b(?:they|it|the\s+group|the\s+militia|the\s+faction|the\s+alliance|"
+                             r"the\s+coalition|the\s+fighters|(?:its|their)\s+(?:units|fighters|forces|troops|men|"
+                             r"members|militants))\b", re.I)
+DISCOURSE_SHIFT = re.compile(r"^\s*(?:meanwhile|however|elsewhere|separately|in\s+response|on\s+the\s+other\s+hand|"
+                             r"but|in\s+contrast|by\s+contrast|at\s+the\s+same\s+time)\b", re.I)
+# "rebel-held Idlib", "rebel-held territories in Idlib province": the place follows within a few words
+HELD_GAP = re.compile(r"^\s*(?:[\w-]+\s+){0,2}(?:(?:in|of|across|around)\s+)?(?:the\s+)?$", re.I)
+STRONGHOLD_AFTER = re.compile(r"^\s+(?:stronghold|bastion|bulwark|enclave|heartland|redoubt)\b", re.I)
+# "south-west of Afrin", "10 km from Hama", "near Idlib": a place named to locate another one
+LOCATION_BEFORE = re.compile(r"\b(?:(?:north|south|east|west)(?:-?(?:east|west))?(?:ern)?\s+(?:outskirts\s+)?of|near|"
+                             r"outside|from|between|towards?|beyond|across)\s+(?:the\s+)?(?:\w+\s+)?$", re.I)
+# a sentence that goes on with the report of the one before ("This represents...", "It said...")
+CONTINUATION = re.compile(r"^\W*(?:this|these|that|such|it|its)\b", re.I)
+ENEMY_IN = re.compile(r"^\s+(?:in|inside|at|around|holed\s+up\s+in)\b", re.I)
+RELATIVE_AFTER = re.compile(r"^\s*,\s*(?:which|who|that)\b", re.I)
+NOT_SUBJECT_BEFORE = re.compile(r"(?<!hundreds )(?<!dozens )(?<!thousands )(?<!scores )(?<!some )(?<!many )(?<!most )"
+                                r"(?<!all )(?<!remnants )(?<!members )(?<!forces )(?<!fighters )(?<!troops )"
+                                r"(?<!units )(?<!warplanes )(?<!jets )(?<!aircraft )(?<!militias )(?<!soldiers )"
+                                r"\b(?:against|from|with|of|to|by|for|on|between)\s+(?:the\s+)?$", re.I)
+# Places as the article names them anew: "the city", "the town" refer back to the last such place.
+ANAPHORIC_PLACE = re.compile(r"\bthe\s+(city|town|village)(?:\s+(?:centre|center))?\b(?!\s+of\b)", re.I)
+
+
+@dataclass
+class _Context:
+    """What a reader remembers while reading an article."""
+
+    article: Article
+    profile: Profile
+    attributor: Attributor
+    last_actor: Mention | None = None
+    last_agent: Mention | None = None  # the actor of the last current claim: who "they" most likely are
+    last_places: list[Mention] = field(default_factory=list)
+    paragraph: int = -1
+    paragraph_source: Source | None = None
+    year: int = 0
+    trigger_starts: list[int] = field(default_factory=list)
+
+
+def extract_claims(article: Article, profile: Profile) -> list[Claim]:
+    """Every claim the article makes about who holds, took, contests, left or attacked a place."""
+    context = _Context(article, profile, Attributor(profile), year=int(article.published[:4] or 0))
+    claims: list[Claim] = []
+    for sentence in split_sentences(article.text, article.body_start):
+        claims.extend(_sentence_claims(sentence, context))
+    return _dedupe(claims)
+
+
+def _sentence_claims(sentence: Sentence, ctx: _Context) -> list[Claim]:
+    text = ctx.article.text
+    if sentence.paragraph != ctx.paragraph:
+        ctx.paragraph = sentence.paragraph
+        ctx.paragraph_source = None
+    names = matcher_for(ctx.profile).find(text, sentence.start, sentence.end)
+    places = find_places(text, sentence.start, sentence.end, names)
+    places += _anaphoric_places(text, sentence, places, names, ctx)
+    places.sort(key=lambda m: m.start)
+    mentions = sorted(names + places, key=lambda m: m.start)
+    attributions = ctx.attributor.sentence(text, sentence.start, sentence.end, mentions)
+    if DISCOURSE_SHIFT.match(sentence.text):
+        ctx.paragraph_source = None
+    actors = [m for m in names if m.kind == "actor"]
+    found: list[Claim] = []
+    triggers = _trigger_matches(text, sentence)
+    ctx.trigger_starts = [start for start, _, _ in triggers]
+    for start, end, trigger in triggers:
+        for actor, place_list, status, rule, actor_after in _frame(trigger, start, end, text, sentence,
+                                                                     actors, places, attributions, ctx):
+            for place, partial in place_list:
+                claim = _make_claim(ctx, sentence, trigger, start, end, actor, place, partial, status, rule,
+                                    attributions, actor_after)
+                if claim is not None:
+                    found.append(claim)
+    for actor, place_list, status, rule, start, end, actor_after in _actor_frames(text, sentence, actors, places):
+        trigger = Trigger(re.compile(""), status, "held", rule)
+        for place, partial in place_list:
+            claim = _make_claim(ctx, sentence, trigger, start, end, actor, place, partial, status, rule,
+                                attributions, actor_after)
+            if claim is not None:
+                found.append(claim)
+    # remember for the sentences that follow
+    for attribution in attributions:
+        if attribution.whole_sentence and not attribution.source.is_article and attribution.source.kind != "anonymous":
+            ctx.paragraph_source = attribution.source
+    subjects = [a for a in actors if not a.metonym and not a.held
+                and not NOT_SUBJECT_BEFORE.search(text[max(sentence.start, a.start - 30):a.start])]
+    if subjects:
+        ctx.last_actor = subjects[-1]
+    agents = [c for c in found if not c.past]
+    if agents:
+        ctx.last_agent = next((a for a in actors if a.text == agents[-1].actor or
+                               re.sub(r"['’]s?$", "", a.text) == agents[-1].actor), ctx.last_agent)
+    ctx.attributor.last_actor = ctx.last_actor or ctx.last_agent
+    if places:
+        ctx.last_places = (ctx.last_places + places)[-12:]
+    return found
+
+
+def _anaphoric_places(text: str, sentence: Sentence, places: list[Mention], names: list[Mention],
+                      ctx: _Context) -> list[Mention]:
+    """'the city', 'the international airport': refer back to the last city named."""
+    extra: list[Mention] = []
+    earlier = [p for p in ctx.last_places if p.hint in ("", "city", "town", "village")]
+    for match in ANAPHORIC_PLACE.finditer(text, sentence.start, sentence.end):
+        noun = match.group(1).lower()
+        before = [p for p in places if p.end <= match.start() and p.hint in ("", "city", "town", "village")]
+        pool = before or earlier
+        same_kind = [p for p in pool if p.hint == noun]
+        referent = (same_kind or pool or [None])[-1]
+        if referent is not None and not any(p.start <= match.start() < p.end for p in places):
+            extra.append(Mention(match.start(), match.end(), match.group(0), "place", referent.name, hint="city"))
+    for match in ANAPHORIC_FACILITY.finditer(text, sentence.start, sentence.end):
+        if any(p.start <= match.start() < p.end for p in places + extra):
+            continue
+        noun = match.group(1).lower()
+        if noun not in ("airport", "international airport", "citadel", "air base", "airbase", "military airport"):
+            continue
+        referent = ([p for p in places if p.end <= match.start() and p.hint in ("", "city")] or earlier or [None])[-1]
+        if referent is not None:
+            from .mentions import FACILITY_NOUNS
+            extra.append(Mention(match.start(), match.end(), match.group(0), "place",
+                                 f"{referent.name} {noun}", hint=FACILITY_NOUNS[noun]))
+    return extra
+
+
+_QUOTES = str.maketrans({q: " " for q in "\"“”‘’'«»"})
+
+
+def _trigger_matches(text: str, sentence: Sentence) -> list[tuple[int, int, Trigger]]:
+    found = []
+    plain = text[:sentence.end].translate(_QUOTES)  # 'had "redeployed" from': quotes do not hide a trigger
+    for trigger in TRIGGERS:
+        for match in trigger.pattern.finditer(plain, sentence.start, sentence.end):
+            found.append((match.start(), match.end(), trigger))
+    found.sort(key=lambda item: (item[0], -(item[1] - item[0])))
+    kept: list[tuple[int, int, Trigger]] = []
+    for item in found:
+        if kept and item[0] < kept[-1][1]:
+            continue
+        kept.append(item)
+    return kept
+
+
+NOUN_BEFORE = re.compile(r"(?:\b(?:the|a|an|its|their|his|her|our)|['’]s)\s+(?:(?:swift|quick|rapid|full|brief|recent|"
+                         r"latest|final|total|complete|successful|[\w-]+(?:ive|al|ic|ful|ed|ent|ant|id|ous))\s+){0,2}$",
+                         re.I)
+# Trigger words that are also nouns: after "the", "its" or "X's" they name an event, not an act ("the recapture of")
+NOUN_CAPABLE = re.compile(r"(?:capture|recapture|control|hold|advance|attack|assault|storm|siege|withdrawal|retreat|"
+                          r"strikes?|raids?|shelling|bombing|takeover|fall|push|seizure|entry|breach|sweep|"
+                          r"occupation|liberation)\b", re.I)
+PARTICIPLE = re.compile(r"(?:\w+(?:ed|en|wn)|held|hit|struck|overrun|retaken|taken|seen|fought|shot|caught)\b", re.I)
+PASSIVE_BEFORE = re.compile(r"\b(?:was|were|been|being|is|are|be|get|got)\s+(?:\w+ly\s+|also\s+|not\s+)?$", re.I)
+
+
+def _frame(trigger: Trigger, start: int, end: int, text: str, sentence: Sentence,
+           actors: list[Mention], places: list[Mention], attributions: list[Attribution], ctx: _Context):
+    """Yields (actor, [(place, partial)], status, rule, actor_after) for one trigger."""
+    voice = trigger.voice
+    before = text[max(sentence.start, start - 40):start]
+    if voice in ("active", "repel"):
+        nominal = NOUN_BEFORE.search(before) and NOUN_CAPABLE.match(text[start:end])
+        passive = PASSIVE_BEFORE.search(before) and PARTICIPLE.match(text[start:end])
+        if trigger.rule != "presence-in" and (nominal or passive):
+            return  # "the recapture of X" (a noun) or "they were captured celebrating" (passive, no agent)
+        actor = _subject(start, text, sentence, actors, attributions, ctx)
+        if actor is None:
+            return
+        objects = _objects(end, text, sentence, places, actors, ctx.trigger_starts)
+        if not objects:
+            objects = _where_antecedent(start, text, sentence, places)
+        if not objects and voice == "repel":
+            objects = _repel_place(end, text, sentence, places, ctx)
+        if objects:
+            yield actor, objects, trigger.status, trigger.rule, False
+    elif voice == "noun":
+        actor = _agent_of_noun(start, end, text, sentence, actors)
+        if actor is None:
+            return
+        objects = _objects(end, text, sentence, places, actors, ctx.trigger_starts)
+        if objects:
+            yield actor, objects, trigger.status, trigger.rule, False
+    elif voice == "passive":
+        actor = next((a for a in actors if end <= a.start and re.fullmatch(r"[\s\w'’-]{0,30}", text[end:a.start])),
+                     None)
+        if actor is None:
+            return
+        subject = _passive_subject(start, text, sentence, places)
+        if subject:
+            yield actor, subject, trigger.status, trigger.rule, True
+    elif voice == "fall":
+        if not any(a.denial and a.scope_start <= start <= a.scope_end for a in attributions):
+            return
+        after = _objects(end, text, sentence, places, [], ctx.trigger_starts)
+        subject = after[:1] if re.match(r"fall\s+of", text[start:end], re.I) else \
+            _passive_subject(start, text, sentence, places)
+        if subject:
+            yield Mention(start, end, "", "actor", "", side=UNKNOWN_SIDE), subject, trigger.status, trigger.rule, True
+    elif voice == "flag":
+        actor = next((a for a in reversed(actors) if a.end <= start and start - a.end <= 3), None)
+        if actor is None:
+            return
+        objects = _objects(end, text, sentence, places, actors)
+        if objects:
+            yield actor, [(objects[0][0], False)], trigger.status, trigger.rule, False
+    return
+
+
+def _actor_frames(text: str, sentence: Sentence, actors: list[Mention], places: list[Mention]):
+    """Frames carried by an actor mention itself: 'rebel-held Idlib', 'under government control'."""
+    for actor in actors:
+        if actor.held and actor.held != "besieged":
+            held_end = actor.end + len(actor.held) + 1
+            objects = [(p, partial) for p, partial in _objects(held_end, text, sentence, places, actors)
+                       if HELD_GAP.match(text[held_end:p.start])]
+            if objects:
+                yield actor, objects[:1] if not objects[0][1] else objects, "controlled", f"{actor.held}-adjective", \
+                    actor.start, actor.end + len(actor.held) + 1, False
+        if STRONGHOLD_AFTER.match(text[actor.end:actor.end + 30]):  # "Rastan, a rebel stronghold"
+            subject = _passive_subject(actor.start, text, sentence, places)
+            if subject:
+                yield actor, subject, "controlled", "actor-stronghold", actor.start, actor.end + 12, False
+        if UNDER_ACTOR_CONTROL.search(text[max(sentence.start, actor.start - 30):actor.start]) \
+                and CONTROL_AFTER_ACTOR.match(text[actor.end:actor.end + 12]):
+            start = text.rfind("under", sentence.start, actor.start)
+            subject = _passive_subject(start, text, sentence, places)
+            if subject:
+                yield actor, subject, "controlled", "under-actor-control", start, actor.end + 8, True
+
+
+def _subject(trigger_start: int, text: str, sentence: Sentence, actors: list[Mention],
+             attributions: list[Attribution], ctx: _Context) -> Mention | None:
+    """The actor doing the trigger: the nearest actor before it in its clause, or a pronoun's referent."""
+    window_start = sentence.start
+    for attribution in attributions:  # "X said that Y took Z": look only inside the reported clause
+        if attribution.scope_start <= trigger_start <= attribution.scope_end and attribution.scope_start > window_start:
+            window_start = attribution.scope_start
+    candidates = [a for a in actors if window_start <= a.start and a.end <= trigger_start and not a.held]
+    candidates = [a for a in candidates
+                  if not NOT_SUBJECT_BEFORE.search(text[max(window_start, a.start - 30):a.start])
+                  or RELATIVE_AFTER.match(text[a.end:trigger_start])]
+    pronoun = None
+    for match in SUBJECT_PRONOUN.finditer(text, window_start, trigger_start):
+        pronoun = match
+    actor = candidates[-1] if candidates else None
+    if pronoun is not None and (actor is None or pronoun.start() > actor.end):
+        gap = text[pronoun.end():trigger_start]
+        if len(gap.split()) <= 6 and not BLOCKERS.search(gap):
+            return _pronoun_referent(pronoun, attributions, ctx, actors)
+    if actor is None:
+        return None
+    gap = text[actor.end:trigger_start]
+    if BLOCKERS.search(gap) or len(gap.split()) > 20 or ";" in gap:
+        return None
+    if re.search(r"\bto\s*$", gap) and not re.search(r"\b(?:managed|succeeded|began|started|continued|continue|"
+                                                     r"continues|went\s+on)\s+to\s*$", gap):
+        return None  # "vowed to take", "plans to capture"
+    return actor
+
+
+def _pronoun_referent(pronoun: re.Match, attributions: list[Attribution], ctx: _Context,
+                      actors: list[Mention]) -> Mention | None:
+    for attribution in attributions:  # "rebels said they had taken": the speaker
+        if attribution.scope_start <= pronoun.start() <= attribution.scope_start + 12 and attribution.speaker_side:
+            speaker = [a for a in actors if a.end <= attribution.scope_start]
+            if speaker:
+                return speaker[-1]
+    before = [a for a in actors if a.end <= pronoun.start() and not a.metonym and not a.held]
+    if before:
+        return before[-1]
+    return ctx.last_actor or ctx.last_agent
+
+
+def _objects(trigger_end: int, text: str, sentence: Sentence, places: list[Mention], actors: list[Mention],
+             other_triggers: list[int] = ()) -> list[tuple[Mention, bool]]:
+    """The places a trigger acts on, with whether only part of each is meant.
+
+    The object runs on through comma-separated coordinations ("X, as well as Y") and over asides
+    ("X, which had been held by the army, ..."), whose places are not objects; it stops at a clause
+    that is neither, at a word that starts a location phrase ("near", "located", "km from"), or at the
+    next trigger.
+    """
+    result: list[tuple[Mention, bool]] = []
+    cursor = trigger_end
+    in_aside = False
+    for place in (p for p in places if p.start >= trigger_end):
+        between = text[cursor:place.start]
+        pieces = between.split(",")
+        if len(pieces) > 1:
+            for piece in pieces[1:]:
+                if COORDINATION.match(piece):
+                    in_aside = False
+                elif PARENTHETICAL_SEGMENT.match(piece) or not piece.strip():
+                    in_aside = in_aside or bool(piece.strip())
+                else:
+                    return result  # a new clause: the object list is over
+        tail_start = place.start - len(pieces[-1])
+        tail = text[max(cursor, tail_start):place.start]
+        if in_aside or place.metonym:
+            cursor = place.end
+            continue
+        if OBJECT_STOP.search(tail) or any(max(cursor, tail_start) <= t < place.start for t in other_triggers):
+            break  # "located near X"; "capturing villages and closing in on X": X is the next trigger's
+        if any(max(cursor, tail_start) <= a.start < place.start and not a.text.endswith(("'s", "’s"))
+               and not ENEMY_IN.match(text[a.end:place.start]) for a in actors) and not COORDINATION.search(tail):
+            break  # another actor's clause; but "besieging rebels in Homs" names where the enemy is
+        if len(tail.split()) > 12:
+            break
+        if result and re.search(r"\b(?:in|of|at|on)\s+(?:the\s+)?(?:\w+\s+){0,2}$", tail) \
+                and not COORDINATION.search(tail):
+            cursor = place.end  # "Maarat al-Numan in Idlib province": a locative, not an object
+            continue
+        lead = text[(tail_start if len(pieces) > 1 else trigger_end):place.start]
+        result.append((place, _is_partial(lead)))
+        cursor = place.end
+    return result
+
+
+def _where_antecedent(trigger_start: int, text: str, sentence: Sentence,
+                      places: list[Mention]) -> list[tuple[Mention, bool]]:
+    """'Ras al-Ain, where SDF fighters are holding out' and 'the Citadel, which the army has held': the place
+    before the relative word."""
+    where = [m for m in re.finditer(r",\s*(?:where\b|(?:which|that)\s+(?=(?:the\s+)?[\w'’-]+(?:\s+[\w'’-]+)?\s+"
+                                    r"(?:has|have|had|is|are|was|were|still|now)?\s*$))",
+                                    text[sentence.start:trigger_start])]
+    if not where:
+        return []
+    cut = sentence.start + where[-1].start()
+    before = [p for p in places if p.end <= cut and not p.metonym]
+    if before and not text[before[-1].end:cut].strip(" )\"”"):
+        lead = text[trigger_start:min(sentence.end, trigger_start + 60)]
+        return [(before[-1], bool(re.search(r"\b(?:neighbou?rhoods|districts|parts|areas|quarters)\b", lead, re.I)))]
+    return []
+
+
+def _repel_place(trigger_end: int, text: str, sentence: Sentence, places: list[Mention],
+                 ctx: _Context) -> list[tuple[Mention, bool]]:
+    """Where an attack was repelled when no place follows: the last settlement named before."""
+    earlier = [p for p in places if p.end <= trigger_end and p.hint in ("", "city", "town")]
+    pool = earlier or [p for p in ctx.last_places if p.hint in ("", "city", "town")]
+    if not pool:
+        return []
+    return [(pool[-1], False)]
+
+
+def _agent_of_noun(start: int, end: int, text: str, sentence: Sentence, actors: list[Mention]) -> Mention | None:
+    """'Russian airstrikes on X' (actor right before), 'shelling by insurgents on X' (after 'by')."""
+    by = re.search(r"\bby\s+", text[start:end])
+    if by:
+        after = [a for a in actors if start + by.end() <= a.start < end]
+        if after:
+            return after[0]
+    before = [a for a in actors if a.end <= start and not a.held]
+    if before:
+        gap = text[before[-1].end:start]
+        if len(gap.split()) <= 6 and not BLOCKERS.search(gap) and not re.search(r"[,;]", gap) \
+                and not NOT_SUBJECT_BEFORE.search(text[max(sentence.start, before[-1].start - 12):before[-1].start]):
+            return before[-1]
+    following = re.match(r"\s*by\s+(?:the\s+)?", text[end:end + 12])
+    if following:
+        after = [a for a in actors if end <= a.start <= end + 20]
+        if after:
+            return after[0]
+    return None
+
+
+def _passive_subject(trigger_start: int, text: str, sentence: Sentence,
+                     places: list[Mention]) -> list[tuple[Mention, bool]]:
+    """The place a passive trigger is about: the nearest place before it in the same clause."""
+    asides = _asides(text, sentence.start, trigger_start)
+    before = [p for p in places if sentence.start <= p.start and p.end <= trigger_start and not p.metonym
+              and not any(a <= p.start < b for a, b in asides)
+              and not LOCATION_BEFORE.search(text[max(sentence.start, p.start - 30):p.start])]
+    if not before:
+        return []
+    place = before[-1]
+    gap = text[place.end:trigger_start]
+    if len(gap.split()) > 16 or ";" in gap:
+        return []
+    for piece in gap.split(",")[1:]:
+        if piece.strip() and not PARENTHETICAL_SEGMENT.match(piece) and not re.match(r"\s*(?:that|once)\b", piece):
+            return []
+    lead = text[max(sentence.start, place.start - 40):place.start]
+    return [(place, _is_partial(lead))]
+
+
+def _asides(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Comma-closed asides between start and end (", a strategic town on the M5,"): their places are not subjects."""
+    commas = [m.start() for m in re.finditer(",", text[start:end])]
+    spans = []
+    for left, right in zip(commas, commas[1:]):
+        piece = text[start + left + 1:start + right]
+        if PARENTHETICAL_SEGMENT.match(piece):
+            spans.append((start + left, start + right))
+    return spans
+
+
+def _is_partial(lead: str) -> bool:
+    """Whether the words right before a place say only part of it is meant ('parts of', 'areas in')."""
+    for match in PARTIAL.finditer(lead):
+        if len(lead[match.end():].split()) <= 3:
+            return True
+    return False
+
+
+def _make_claim(ctx: _Context, sentence: Sentence, trigger: Trigger, t_start: int, t_end: int, actor: Mention,
+                place: Mention, partial: bool, status: str, rule: str, attributions: list[Attribution],
+                actor_after: bool) -> Claim | None:
+    text = ctx.article.text
+    if place.metonym:
+        return None
+    is_point = place.hint in POINT_HINTS
+    is_area = place.hint in ("admin1", "region")
+    if status == PRESENCE:
+        status = "controlled" if is_point and not partial else "contested"
+    elif partial and status in ("captured", "controlled") and not is_area:
+        status = "contested"
+    side = actor.side or UNKNOWN_SIDE
+    source, denial = _source_for(t_start, attributions, ctx, sentence)
+    if denial:
+        if status not in ("captured", "controlled", "contested"):
+            return None
+        status = "denied"
+        side = source.side or _other_side(side, ctx.profile)
+        if not side:
+            return None
+    in_sentence = [m for m in (actor, place) if sentence.start <= m.start and m.end <= sentence.end]
+    span_start = min([t_start] + [m.start for m in in_sentence])
+    span_end = max([t_end] + [m.end for m in in_sentence])
+    span_start, span_end = _trim_quote(text, span_start, span_end, sentence)
+    past, year = _past(text, sentence, t_start, span_end, ctx)
+    date = ctx.article.published if not past else (f"{year}" if year else "")
+    return Claim(
+        article_id=ctx.article.id, article_name=ctx.article.name, place_as_written=place.text,
+        place_hint=place.name, kind_hint=place.hint, actor=re.sub(r"['’]s?$", "", actor.text),
+        side=side, status=Status(status), source=source, quote=text[span_start:span_end],
+        start=span_start, end=span_end, rule=rule, date=date, past=past, region=ctx.profile.countries,
+    )
+
+
+def _trim_quote(text: str, start: int, end: int, sentence: Sentence) -> tuple[int, int]:
+    start = max(start, sentence.start)
+    end = min(end, sentence.end)
+    while start < end and text[start] in " ,;:(\"“":
+        start += 1
+    while end > start and text[end - 1] in " ,;:)\"”":
+        end -= 1
+    return start, end
+
+
+def _source_for(position: int, attributions: list[Attribution], ctx: _Context,
+                sentence: Sentence) -> tuple[Source, bool]:
+    covering = [a for a in attributions if a.scope_start <= position <= a.scope_end]
+    if covering:
+        best = max(covering, key=lambda a: a.scope_start)
+        return best.source, best.denial
+    if ctx.paragraph_source is not None and CONTINUATION.match(sentence.text):
+        return ctx.paragraph_source, False
+    return article_source(), False
+
+
+def _other_side(side: str, profile: Profile) -> str:
+    """The side a denial says still holds a place: the other of a two-sided war, else ''."""
+    main = [s for s in profile.sides if s != side]
+    if side == "opposition" and "government" in profile.sides:
+        return "government"
+    if side == "government" and "opposition" in profile.sides:
+        return "opposition"
+    return main[0] if len(profile.sides) == 2 and main else ""
+
+
+def _past(text: str, sentence: Sentence, t_start: int, span_end: int, ctx: _Context) -> tuple[bool, int]:
+    """Whether a claim tells of an earlier state ('had been held since 2020', 'fell in 2016')."""
+    before = text[max(sentence.start, t_start - 30):t_start]
+    after = text[span_end:min(sentence.end, span_end + 40)]
+    year_match = YEAR.search(after) or YEAR.search(text[t_start:span_end])
+    year = int(year_match.group(1)) if year_match else 0
+    if year and "first time since" in text[max(sentence.start, span_end - 10):span_end + 40]:
+        year = 0
+    this_year = ctx.year or 9999
+    if PAST_MARK.search(before) or PAST_MARK.search(text[t_start:t_start + 20]):
+        return True, year
+    if year and year < this_year:
+        return True, year
+    return False, 0
+
+
+def _dedupe(claims: list[Claim]) -> list[Claim]:
+    seen = set()
+    unique = []
+    for claim in claims:
+        key = (claim.place_hint.lower(), claim.side, claim.status, claim.start, claim.end)
+        if key in seen:
+            continue
+        seen.add(key)
+        unique.append(claim)
+    return unique

@@ -1,0 +1,215 @@
+"""Who says so: the source a sentence or clause is attributed to."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..model import Source
+from ..profiles import Profile
+from .mentions import Mention
+
+REPORTING_VERBS = (
+    "said|says|say|stated|states|state|reported|reports|report|announced|announces|announce|claimed|claims|claim|"
+    "confirmed|confirms|confirm|asserted|asserts|assert|acknowledged|acknowledges|acknowledge|admitted|admits|"
+    "conceded|concedes|told|tells|insisted|insists|added|adds|noted|notes|wrote|writes|posted|declared|declares|"
+    "indicated|indicates|indicate|showed|show|shows|corroborate|corroborates|corroborated|suggested|suggests|"
+    "denied|denies|deny|dismissed|dismisses|rejected|rejects|refuted|refutes|explained|alleged|alleges|"
+    "published|broadcast|quoted|documented|recorded|tweeted"
+)
+DENIAL_VERBS = frozenset("denied denies deny dismissed dismisses rejected rejects refuted refutes".split())
+_VERB_AFTER_SOURCE = re.compile(
+    rf"\b(?:(?:has|have|had|also|later|previously|earlier|then|further|on\s+\w+)\s+)*({REPORTING_VERBS})\b"
+    r"(?:\s+(?:on\s+\w+|in\s+a\s+statement|late\s+on\s+\w+|\w+\s+that))?", re.I)
+_ACCORDING = re.compile(r"\b(?:according\s+to|as\s+reported\s+by|quoted\s+by|cited\s+by)\s+", re.I)
+_CHANNEL = re.compile(r"\b(?:on|in|via|through)\s+(?:their|its|his|her|a|an|the)\s+(?:official\s+)?"
+                      r"(Telegram|Twitter|X|Facebook|WhatsApp|YouTube)(?:\s+(channel|account|page))?", re.I)
+_HEDGES = re.compile(r"^(?:reports?|there|media\s+reports|unconfirmed\s+reports|some\s+reports|initial\s+reports)$",
+                     re.I)
+_NP_BOUNDARY = re.compile(r"(?:^|[,;:(]|\b(?:while|and|but|that|as|whereas|after|when|however|meanwhile)\b)\s*", re.I)
+_LEAD_WORDS = re.compile(r"^(?:however|meanwhile|moreover|also|later|earlier|separately|instead|but|and|so)\b[\s,]*",
+                         re.I)
+_BASE_FORMS = frozenset("say state report claim confirm announce assert acknowledge indicate show deny insist "
+                        "admit concede add note declare suggest corroborate reject dismiss refute".split())
+_NOT_REPORTED = frozenset("control responsibility victory credit ownership sovereignty authority media news "
+                          "forces troops".split())
+PRONOUNS = frozenset("he she they it we i".split())
+_NOT_NAMES = frozenset("monday tuesday wednesday thursday friday saturday sunday january february march april may "
+                        "june july august september october november december".split())
+_NAMED_BEFORE = re.compile(r"((?:[A-Z][\w'’-]*)(?:\s+(?:for|of|the|and|[A-Z][\w'’-]*))*)\s*(?:\([^)]*\))?\s*,\s*$")
+GROUP_WORDS = frozenset("group coalition alliance faction militia movement organisation organization "
+                        "".split())
+
+
+@dataclass(frozen=True)
+class Attribution:
+    scope_start: int
+    scope_end: int
+    source: Source
+    denial: bool
+    speaker_side: str = ""   # the side of a belligerent speaker, for pronouns ("rebels said they...")
+    whole_sentence: bool = False
+
+
+def article_source() -> Source:
+    return Source(name="article", kind="article")
+
+
+class Attributor:
+    """Finds attributions in sentences, typing sources with the profile."""
+
+    def __init__(self, profile: Profile):
+        self.profile = profile
+        self.history: list[Source] = []  # named sources so far in the article, for "the monitor"
+        self.last_actor: Mention | None = None  # set by the reader: who "the group" is
+        self._sentence_actors: list[Mention] = []
+        self.descriptors: dict[str, Source] = {}  # "network" → the source an appositive described so
+        self._np_start = 0
+
+    def sentence(self, text: str, start: int, end: int, mentions: list[Mention]) -> list[Attribution]:
+        found: list[Attribution] = []
+        sentence = text[start:end]
+        for match in _ACCORDING.finditer(sentence):
+            np_start = start + match.end()
+            np_end = _np_end(text, np_start, end)
+            source = self._source(text, np_start, np_end, mentions)
+            if source is None:
+                continue
+            before = sentence[:match.start()].strip()
+            scope = (start, start + match.start()) if len(before) > 20 else (np_end, end)
+            found.append(Attribution(*scope, source, False, source.side, whole_sentence=True))
+        for match in _VERB_AFTER_SOURCE.finditer(sentence):
+            found_before = len(found)
+            verb = match.group(1).lower()
+            following = sentence[match.end(1):match.end(1) + 20].split()
+            next_word = following[0].lower().strip(",.") if following else ""
+            if verb in _BASE_FORMS and next_word != "that":
+                continue  # "assert control", "state media": not a report
+            if next_word in _NOT_REPORTED:
+                continue
+            verb_start = start + match.start()
+            np_start = _np_start(text, start, verb_start)
+            if np_start >= verb_start:
+                continue
+            source = self._source(text, np_start, verb_start, mentions, sentence_start=start)
+            if source is None and np_start > start:
+                # "Tahrir al-Sham, the alliance that dominates Idlib, said ...": the sentence's subject
+                head = re.match(r"[^,]{2,60},", text[start:np_start])
+                if head and any(m.kind in ("actor", "source") for m in mentions
+                                if start <= m.start and m.end <= start + head.end()):
+                    np_start = start
+                    source = self._source(text, start, start + head.end() - 1, mentions, sentence_start=start)
+            if source is None:
+                continue
+            before = text[start:np_start].rstrip()
+            rest = text[start + match.end():end]
+            trailing = before.endswith(",") and (len(rest.strip(" .\"”")) < 25 or rest.lstrip().startswith((",", ";")))
+            if trailing:  # "Rebels took X, the monitor said[, after ...]." covers the whole sentence
+                scope = (start, end)
+            else:
+                scope = (start + match.end(), end)
+            found.append(Attribution(*scope, source, verb in DENIAL_VERBS, source.side,
+                                     whole_sentence=trailing or np_start == start))
+        return found
+
+    # -- the source's noun phrase -----------------------------------------------------------------
+    def _source(self, text: str, np_start: int, np_end: int, mentions: list[Mention],
+                sentence_start: int | None = None) -> Source | None:
+        phrase = text[np_start:np_end].strip(" ,\"“”")
+        phrase = _LEAD_WORDS.sub("", phrase).strip(" ,")
+        if not phrase:
+            return None
+        inside = [m for m in mentions if np_start <= m.start and m.end <= np_end]
+        self._sentence_actors = [m for m in mentions if m.kind == "actor"]
+        self._np_start = np_start
+        channel = _CHANNEL.search(text, sentence_start if sentence_start is not None else np_start, np_end)
+        known = [m for m in inside if m.kind == "source"]
+        if known:
+            source = self._known(known[0].name)
+            return source
+        lowered = phrase.lower()
+        if _HEDGES.match(lowered):
+            return article_source()
+        words = phrase.split()
+        if len(words) > 9:
+            return None
+        anaphor = self._anaphor(lowered)
+        if anaphor is not None:
+            return anaphor
+        if lowered in PRONOUNS:
+            return None
+        appositive = text[np_start:np_end].rstrip().endswith(",")
+        if appositive and re.match(r"(?:a|an|the)\s", phrase, re.I):
+            # "the Local Coordination Committees, an activist network, said": the name before the comma
+            named = _NAMED_BEFORE.search(text, max(0, np_start - 80), np_start)
+            if named and named.group(1).split()[-1].lower() not in _NOT_NAMES:
+                source = self._remember(Source(name=re.sub(r"^The\s+", "", named.group(1)), kind="official"))
+                self.descriptors[phrase.split()[-1].lower()] = source
+                return source
+        name = re.sub(r"^(?:the|a|an)\s+", "", phrase, flags=re.I)
+        actors = [m for m in inside if m.kind == "actor"]
+        if actors:
+            if "," in name or len(name.split()) > 5:
+                name = re.sub(r"['’]s?$", "", actors[-1].text)
+            if channel:
+                owner = name + "'" if name.endswith("s") else name + "'s"
+                name = f"{owner} {channel.group(1)} {channel.group(2) or 'channel'}"
+            return self._remember(Source(name=name, kind="belligerent", side=actors[-1].side))
+        head = re.sub(r"[^\w\s-]", "", words[-1]).lower()
+        if head in self.profile.anonymous_heads or words[0].lower() in ("a", "an", "one", "two", "three", "several"):
+            return Source(name=name, kind="anonymous")
+        if words[0][:1].isupper() or name[:1].isupper():
+            return self._remember(Source(name=name, kind="official"))
+        return None
+
+    def _known(self, name: str) -> Source:
+        for entry in self.profile.sources:
+            if entry.name == name:
+                return self._remember(Source(name=entry.name, kind=entry.kind, side=entry.side))
+        return self._remember(Source(name=name, kind="media"))
+
+    def _anaphor(self, lowered: str) -> Source | None:
+        """'the Britain-based monitor', 'it', 'the group': a source already named in the article."""
+        bare = re.sub(r"^(?:the|this|that)\s+", "", lowered)
+        if lowered.startswith(("the ", "this ")) and bare.split()[-1] in self.descriptors:
+            return self.descriptors[bare.split()[-1]]
+        if bare in PRONOUNS:
+            return self.history[-1] if self.history else None
+        if lowered.startswith(("the ", "this ")) and bare in GROUP_WORDS:
+            earlier = [m for m in self._sentence_actors if m.end <= self._np_start and not m.metonym]
+            actor = earlier[-1] if earlier else self.last_actor
+            if actor is not None:
+                name = re.sub(r"['’]s?$", "", actor.text)
+                return self._remember(Source(name=name, kind="belligerent", side=actor.side))
+        for key, kinds in sorted(self.profile.anaphora.items(), key=lambda kv: -len(kv[0])):
+            if lowered.startswith(("the ", "this ")) and (bare == key or bare.endswith(" " + key)):
+                for source in reversed(self.history):
+                    if source.kind in kinds:
+                        return source
+                return None
+        return None
+
+    def _remember(self, source: Source) -> Source:
+        self.history.append(source)
+        return source
+
+
+def _np_end(text: str, start: int, limit: int) -> int:
+    """End of the noun phrase after 'according to': a comma, a clause word or the sentence end."""
+    match = re.compile(r",|;|\.(?=\s|$)|\bthat\b|\bwhich\b|\bwho\b|—|–").search(text, start, limit)
+    end = match.start() if match else limit
+    # keep a bracketed acronym with its name: "the Syrian Observatory for Human Rights (SOHR)"
+    return end
+
+
+_PARENTHETICAL = re.compile(r",\s*(?:however|meanwhile|moreover|though|too|also|in turn|in response|"
+                            r"for (?:its|their|his|her) part)\s*,", re.I)
+
+
+def _np_start(text: str, sentence_start: int, verb_start: int) -> int:
+    """Start of the noun phrase that ends right before a reporting verb."""
+    window = _PARENTHETICAL.sub(lambda m: " " * len(m.group(0)), text[sentence_start:verb_start])
+    last = 0
+    for match in _NP_BOUNDARY.finditer(window):
+        if match.end() < len(window.rstrip()):
+            last = match.end()
+    return sentence_start + last

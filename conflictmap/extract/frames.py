@@ -1,0 +1,165 @@
+"""Claim frames: trigger phrases and where their actor and places stand around them.
+
+A frame is a trigger (a verb or noun phrase such as "seized control of", "fell to", "airstrikes on")
+with a voice that says where to look for the actor and the places:
+- active: the actor before the trigger, the places after it ("rebels captured Saraqib");
+- passive: the places before, the actor after ("Saraqib fell to rebels");
+- agentive noun: the actor right before or after the noun ("Russian airstrikes on Idlib",
+  "shelling by insurgents");
+- held: an actor-held adjective before the places ("rebel-held Idlib");
+- flag: a side's flag raised over a place.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..model import Status
+
+# kinds of status a trigger gives before the place is known; 'presence' becomes controlled or contested
+PRESENCE = "presence"
+
+
+@dataclass(frozen=True)
+class Trigger:
+    pattern: re.Pattern
+    status: str
+    voice: str   # active, passive, noun, flag, repel
+    rule: str
+
+
+def _t(regex: str, status: str, voice: str, rule: str) -> Trigger:
+    return Trigger(re.compile(regex, re.I), status, voice, rule)
+
+
+_CTRL = r"(?:full\s+|complete\s+|total\s+|effective\s+|firm\s+|partial\s+)?control"
+TRIGGERS: tuple[Trigger, ...] = (
+    # captured, active
+    _t(rf"\b(?:seized|seize|seizes|seizing|taken|took|take|takes|taking|gained|gain|gains|gaining|assumed|"
+       rf"regained|regain|regaining|wrested|wrest|wresting|retook|retake|retaken|retaking|grabbed)\s+{_CTRL}\s+(?:of|over)\b",
+       "captured", "active", "took-control-of"),
+    _t(r"\b(?:captured|capture|captures|capturing|seized|seize|seizes|seizing|overran|overrun|overruns|overrunning|"
+       r"retook|retake|retakes|retaken|retaking|recaptured|recapture|recaptures|recapturing|reclaimed|reclaiming|"
+       r"liberated|liberate|liberates|liberating|stormed|storm|storms|storming|conquered|"
+       r"took\s+over|taken\s+over|taking\s+over|take\s+over)\b", "captured", "active", "captured"),
+    _t(r"\b(?:took|taken|take|takes|taking)\b(?=\s+(?:the\s+(?:\w+\s+){0,3}?(?:town|city|village|airport|base|"
+       r"air\s+base|district|neighbou?rhood|citadel|crossing)\b|[A-Z]))", "captured", "active", "took"),
+    # controlled, active
+    _t(rf"\b(?:consolidated|consolidate|consolidates|consolidating|asserted|assert|asserts|asserting|maintained|"
+       rf"maintain|maintains|maintaining|extended|extend|extends|extending|tightened|tighten|tightening|retained|"
+       rf"retain|retains|exercise|exercises|exercised|kept|keep|keeps|cemented|established)\s+"
+       rf"(?:\w+\s+){{0,3}}?(?:control|hold|grip|authority)\s+(?:over|of|on|in)\b", "controlled", "active",
+       "asserted-control"),
+    _t(r"\b(?:in\s+(?:full\s+|complete\s+|effective\s+)?control\s+of)", "controlled", "active", "in-control-of"),
+    _t(r"\b(?:controls|control|controlled|controlling|holds|hold|holding|occupies|occupy|occupied|run|runs|"
+       r"dominate|dominates|rule|rules)\b(?!\s+(?:of|over|talks|meetings|elections|by|a\s+(?:meeting|vote|rally)))",
+       "controlled", "active", "controls"),
+    # state media's idiom for a recapture: "restored security and stability to X"
+    _t(r"\b(?:restored|restore|restores|restoring|re-established|reestablished)\s+(?:security|stability|control|"
+       r"order|calm|state\s+authority)(?:\s+and\s+(?:security|stability|order|calm))?\s+(?:to|in|over)\b",
+       "captured", "active", "restored-security-to"),
+    # contested, active
+    _t(r"\b(?:advanced|advancing|advance|advances|pushed|pushing|push|pushes|moved|moving|marched|marching)\s+"
+       r"(?:deeper\s+|further\s+)?(?:on|into|toward|towards|to)\b", "contested", "active", "advanced-on"),
+    _t(r"\b(?:closing|closed|close|closes|closer)\s+in\s+on\b", "contested", "active", "closing-in-on"),
+    _t(r"\b(?:besieged|besieging|besiege|besieges|encircled|encircling|encircle|encircles|laid\s+siege\s+to|"
+       r"lay\s+siege\s+to|laying\s+siege\s+to)\b", "contested", "active", "besieged"),
+    _t(r"\b(?:fighting|fought|fight|fights|clashed|clashing|clash|battled|battling|battle)\s+"
+       r"(?:\w+\s+){0,3}?(?:in|for|inside|around|over)\b", "contested", "active", "fighting-in"),
+    _t(r"\b(?:holding|held|hold|holds)\s+out\s+(?:in|inside|at)\b", "contested", "active", "holding-out-in"),
+    _t(r"\b(?:entered|enter|enters|entering|swept|sweep|sweeps|sweeping|broke|break|breaks|breaking|breached|"
+       r"breach|breaches|breaching|penetrated|infiltrated|reached|reach|reaches|reaching)\b(?:\s+(?:into|through))?",
+       PRESENCE, "active", "entered"),
+    _t(r"\b(?:were|was|been|are|is)\s+(?:\w+\s+)?(?:seen|spotted|filmed|photographed|deployed|present|stationed)\s+"
+       r"(?:in|inside|at|on)\b", PRESENCE, "active", "seen-in"),
+    _t(r"\bpresence\s+(?:in|inside|at)\b", PRESENCE, "active", "presence-in"),
+    # withdrawn, active
+    _t(r"\b(?:withdrew|withdrawn|withdraw|withdraws|withdrawing|pulled\s+out|pulling\s+out|pull\s+out|pulls\s+out|"
+       r"retreated|retreating|retreat|retreats|pulled\s+back|pulling\s+back|redeployed|fled)\s+(?:from|of|out\s+of)\b",
+       "withdrawn", "active", "withdrew-from"),
+    _t(r"\b(?:abandoned|abandon|abandons|abandoning|evacuated|evacuate|evacuates|evacuating|vacated|ceded|"
+       r"surrendered|handed\s+over)\b", "withdrawn", "active", "abandoned"),
+    _t(r"\b(?:redeployed|redeploying|redeploy|repositioned|regrouped)\s+(?:outside|away\s+from|out\s+of|from)\b",
+       "withdrawn", "active", "redeployed-outside"),
+    _t(r"\b(?:left|leave|leaves|leaving|fled|flee|flees|fleeing|quit|quits)\b(?=\s+(?:the\s+(?:\w+\s+){0,2}?"
+       r"(?:town|city|village|base|airport|district|area|camp)\b|[A-Z]))", "withdrawn", "active", "left"),
+    # repelled: defender holds; the place is named after 'on/in' or is the paragraph's last place
+    _t(r"\b(?:repelled|repel|repels|repelling|repulsed|repulse|repulsing|fended\s+off|fend\s+off|thwarted|foiled|"
+       r"beat\s+back|beaten\s+back|pushed\s+back)\s+(?:\w+\s+){0,4}?(?:attack|attacks|assault|assaults|offensive|"
+       r"advance|incursion|attempt)\b", "contested", "repel", "repelled"),
+    # attacked, active verbs
+    _t(r"\b(?:struck|strike|strikes|striking|bombed|bomb|bombs|bombing|bombarded|bombard|bombarding|shelled|shell|"
+       r"shells|shelling|pounded|pound|pounding|targeted|targets|targeting|raided|hit|hits|rocketed|"
+       r"launched\s+(?:\w+\s+){0,3}?(?:air\s*strikes|airstrikes|air\s+raids|strikes|missiles|rockets|drones)\s+"
+       r"(?:on|against|at)|conducted\s+(?:\w+\s+){0,3}?(?:air\s*strikes|airstrikes|air\s+raids|strikes)\s+"
+       r"(?:on|against|in))\b", "attacked", "active", "struck"),
+    _t(r"\b(?:carried\s+out|carries\s+out|carrying\s+out|launched|launches|launching|conducted|conducts|staged|"
+       r"mounted|dropped|drops|dropping|fired|fires|firing)\s+(?:[\w-]+\s+){0,8}?(?:air\s*strikes|airstrikes|"
+       r"air\s+raids|raids|strikes|attacks|bombardments?|barrel\s+bombs|bombs|rockets|rocket\s+shells|shells|"
+       r"mortars?|missiles|drones|artillery)\s+(?:on|against|at|in|around|into|targeting)\b",
+       "attacked", "active", "carried-out-strikes"),
+    # attacked, agentive nouns
+    _t(r"\b(?:air\s*strikes?|airstrikes?|air\s+raids?|drone\s+strikes?|drone\s+attacks?|missile\s+strikes?|"
+       r"rocket\s+attacks?|bombardments?|shelling|barrel\s+bombs?|bombing\s+raids?|artillery\s+fire|"
+       r"strikes?)\b(?:\s+by\s+[^,.;]{1,60}?)?\s+(?:on|against|of|targeting|in)\b",
+       "attacked", "noun", "strikes-on"),
+    # passive: place before, actor after
+    _t(r"\b(?:fell|fallen|falls|falling)\s+(?:back\s+)?(?:to|into\s+the\s+hands\s+of|under\s+the\s+control\s+of)\b",
+       "captured", "passive", "fell-to"),
+    _t(r"\b(?:was|were|been|is|are|being|got)\s+(?:\w+\s+)?(?:captured|seized|taken|overrun|retaken|recaptured|"
+       r"stormed|liberated|taken\s+over|wrested)\s+(?:\w+\s+){0,2}?by\b", "captured", "passive", "was-captured-by"),
+    _t(r"\b(?:came|come|comes|coming)\s+under\s+(?:the\s+)?(?:full\s+)?control\s+of\b", "captured", "passive",
+       "came-under-control"),
+    _t(r"\b(?:held|controlled|run|occupied|ruled|dominated|governed|defended|secured)\s+by\b", "controlled", "passive",
+       "held-by"),
+    _t(r"\bunder\s+(?:the\s+)?(?:full\s+|firm\s+|complete\s+|effective\s+|total\s+|direct\s+)?control\s+of\b",
+       "controlled", "passive", "under-control-of"),
+    _t(r"\b(?:stronghold|strongholds|bastion|foothold|heartland|de\s+facto\s+capital|bulwark)\s+"
+       r"(?:\w+\s+){0,1}?(?:for|of)\b", "controlled", "passive", "stronghold-of"),
+    _t(r"\b(?:was|were|been|is|are|being)\s+(?:\w+\s+)?(?:struck|bombed|shelled|hit|targeted|pounded|bombarded)\s+"
+       r"(?:\w+\s+){0,2}?by\b", "attacked", "passive", "was-struck-by"),
+    # "X had fallen", "the fall of X": counted only inside a denial, where the source's side still holds X
+    _t(r"\b(?:had|has|have)\s+fallen\b|\bfall\s+of\b|\bfell\b(?!\s+(?:to|into|under|back))",
+       "captured", "fall", "fall-of"),
+    # a side's flag over a place
+    _t(r"\b(?:flags?|banners?)\s+(?:(?:was|were|has|have|had|been|being)\s+){0,2}(?:raised|hoisted|planted|flying|"
+       r"flown|flew|waving)\s+(?:over|at|in|on|near|above|atop|from)\b", "controlled", "flag", "flag-raised"),
+)
+
+# "under government control", "under rebel control": passive with the actor inside
+UNDER_ACTOR_CONTROL = re.compile(r"\bunder\s+(?:the\s+)?(?:(?:full|firm|complete|effective|total|direct)\s+)?$", re.I)
+CONTROL_AFTER_ACTOR = re.compile(r"^\s+control\b", re.I)
+
+# Words between an actor and its trigger that mean the actor is not doing it now.
+BLOCKERS = re.compile(
+    r"\b(?:would|could|might|may|must|should|shall|not|never|no\s+longer|called\s+for|calls\s+for|urged|urge|"
+    r"urges|demanded|demands|condemned|condemns|denounced|warned|warns|accused|accuses|vowed\s+to|vows\s+to|"
+    r"threatened\s+to|threatens\s+to|plans?\s+to|planned\s+to|planning\s+to|aims?\s+to|aimed\s+to|sought\s+to|"
+    r"seeks?\s+to|tried\s+to|tries\s+to|trying\s+to|attempted\s+to|attempts?\s+to|failed\s+to|fails\s+to|"
+    r"hopes?\s+to|hoped\s+to|intends?\s+to|prepar\w+\s+to|ready\s+to|expected\s+to|likely\s+to|allegedly|"
+    r"if|unless|whether|against|halt|stop|end\s+to|ceasefire|truce)\b", re.I)
+# Words between a trigger and a place that end the trigger's object.
+OBJECT_STOP = re.compile(
+    r"\b(?:near|located|lies|outside|kilometers|kilometres|km|miles|north\s+of|south\s+of|east\s+of|"
+    r"west\s+of|between|toward|towards|road\s+to|road\s+between|highway|after|before|following|since|during|"
+    r"amid|while|which|where|whose|who|when|to\s+protect|in\s+order|as\s+part|for\s+the\s+first|from|than|"
+    r"against|claiming|killing|leaving|forcing|bordering|border\s+with|on\s+the\s+border|according|with\s+the|"
+    r"along\s+the|countryside\s+of)\b|[;:(]|—|–", re.I)
+COORDINATION = re.compile(r"^\s*(?:and|as\s+well\s+as|along\s+with|alongside|together\s+with|including|such\s+as|"
+                          r"plus|in\s+addition\s+to|then|also)\b", re.I)
+PARENTHETICAL_SEGMENT = re.compile(r"^\s*(?:which|where|who|whose|located|a|an|the|some|about|roughly|just|only|"
+                                   r"once|home|long|itself|now|near|close|north|south|east|west|northeast|"
+                                   r"northwest|southeast|southwest|north-east|north-west|south-east|south-west|"
+                                   r"\d|[A-Z][\w'’-]*['’]s\b)", re.I)
+PARTIAL = re.compile(r"\b(?:parts?\s+of|neighbou?rhoods?\s+(?:of|in)|(?:several|multiple|some|many|key|large|"
+                     r"eastern|western|northern|southern|central)\s+(?:\w+\s+)?(?:neighbou?rhoods|districts|areas|"
+                     r"sections|parts|quarters)|areas?\s+(?:of|in)|sections?\s+of|districts?\s+of|quarters?\s+of|"
+                     r"outskirts\s+of|edges?\s+of|positions\s+in|pockets?\s+(?:of|in)|territor(?:y|ies)\s+in|"
+                     r"territor(?:y|ies)\s+of|villages?\s+(?:in|of)|towns\s+(?:in|of)|swathes\s+of|"
+                     r"suburbs\s+of|countryside\s+of)\b", re.I)
+# "the Aleppo countryside" names the province's rural part: an area-level place
+PAST_MARK = re.compile(r"\b(?:had\s+been|had\s+(?:\w+\s+)?(?:held|controlled)|formerly|previously|once|used\s+to)\b",
+                       re.I)
+# "in 2016", "until 2018" date a claim to the past; "since 2020" says the state goes on (unless pluperfect)
+YEAR = re.compile(r"\b(?:in|back\s+in|until|till|during)\s+(?:\w+\s+)?((?:19|20)\d\d)\b", re.I)
+POINT_HINTS = frozenset({"airport", "air_base", "military_base", "border_crossing", "landmark", "district"})

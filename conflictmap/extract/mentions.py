@@ -1,0 +1,266 @@
+"""Finding actors, named sources and place names in text, by the profile's names and by shape."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..profiles import Actor, KnownSource, Profile
+
+PREPOSITIONS = frozenset(
+    "in into to of from on at near around outside over across against with toward towards between for by "
+    "within beyond via through under inside".split()
+)
+FACILITY_AFTER = re.compile(r"\s+(?:airport|air\s*base|airbase|base|academy|barracks|college|school|hospital|"
+                            r"airfield|police\s+station|headquarters|compound)\b", re.I)
+HELD_SUFFIX = re.compile(r"^-(held|controlled|run|occupied|dominated|besieged)\b", re.I)
+
+
+@dataclass(frozen=True)
+class Mention:
+    start: int
+    end: int
+    text: str
+    kind: str        # actor, source, place
+    name: str        # canonical actor/source name, or the place name to look up
+    side: str = ""
+    hint: str = ""   # place kind hint, or source kind
+    held: str = ""   # for actors: '-held'-style adjective ("rebel-held")
+    metonym: bool = False
+
+
+def _alternation(names) -> str:
+    ordered = sorted({n for n in names if n}, key=lambda n: (-len(n), n))
+    return "|".join(re.escape(n).replace(r"\ ", r"\s+").replace("'", "['’]") for n in ordered)
+
+
+class NameMatcher:
+    """Matches the profile's actor and source names in text."""
+
+    def __init__(self, profile: Profile):
+        self.by_alias: dict[str, Actor | KnownSource] = {}
+        folded_names, exact_names = [], []
+        for entry in [*profile.sources, *profile.actors]:  # sources first: "Syrian Observatory" beats "Syrian"
+            for alias in (entry.name, *entry.aliases):
+                key = _key(alias)
+                self.by_alias.setdefault(key, entry)
+                folded_names.append(alias)
+            for alias in entry.exact:
+                self.by_alias.setdefault("=" + alias, entry)
+                exact_names.append(alias)
+        boundary_left, boundary_right = r"(?<![\w-])", r"(?:e?s)?(?:['’]s|['’](?!\w))?(?![\w])"
+        self._folded = re.compile(boundary_left + f"(?:{_alternation(folded_names)})" + boundary_right, re.I) \
+            if folded_names else None
+        self._exact = re.compile(r"(?<![\w-])(?:" + _alternation(exact_names) + r")(?:['’]s)?(?![\w])") \
+            if exact_names else None
+
+    def find(self, text: str, start: int, end: int) -> list[Mention]:
+        found: list[Mention] = []
+        for pattern, exact in ((self._exact, True), (self._folded, False)):
+            if pattern is None:
+                continue
+            for match in pattern.finditer(text, start, end):
+                written = match.group(0)
+                entry = self._entry(written, exact)
+                if entry is None:
+                    continue
+                if " " not in written and written.islower() and FACILITY_AFTER.match(text[match.end():match.end() + 20]):
+                    continue  # "military airport", "army base": part of a facility's name
+                found.append(self._mention(text, match.start(), match.end(), written, entry))
+        return _drop_overlaps(found)
+
+    def _entry(self, written: str, exact: bool):
+        bare = re.sub(r"['’]s?$", "", written)
+        candidates = [bare, re.sub(r"e?s$", "", bare)]
+        for candidate in candidates:
+            key = "=" + candidate if exact else _key(candidate)
+            if key in self.by_alias:
+                return self.by_alias[key]
+        return None
+
+    @staticmethod
+    def _mention(text: str, start: int, end: int, written: str, entry) -> Mention:
+        if isinstance(entry, KnownSource):
+            return Mention(start, end, written, "source", entry.name, side=entry.side, hint=entry.kind)
+        held = HELD_SUFFIX.match(text[end:end + 14])
+        metonym = entry.metonym or False
+        if metonym and _preceded_by_preposition(text, start):
+            return Mention(start, end, written, "place", written, hint="city")
+        return Mention(start, end, written, "actor", entry.name, side=entry.side,
+                       held=held.group(1).lower() if held else "", metonym=metonym)
+
+
+def _key(alias: str) -> str:
+    return re.sub(r"\s+", " ", alias.replace("’", "'")).strip().lower()
+
+
+def _preceded_by_preposition(text: str, start: int) -> bool:
+    before = re.search(r"(\w+)\W*$", text[max(0, start - 20):start])
+    return bool(before and before.group(1).lower() in PREPOSITIONS)
+
+
+def _drop_overlaps(mentions: list[Mention]) -> list[Mention]:
+    """Keep the longest of overlapping mentions, earliest first."""
+    kept: list[Mention] = []
+    for mention in sorted(mentions, key=lambda m: (m.start, -(m.end - m.start))):
+        if kept and mention.start < kept[-1].end:
+            continue
+        kept.append(mention)
+    return kept
+
+
+_MATCHERS: dict[int, tuple[Profile, NameMatcher]] = {}
+
+
+def matcher_for(profile: Profile) -> NameMatcher:
+    """The compiled matcher of a profile, built once per profile object."""
+    cached = _MATCHERS.get(id(profile))
+    if cached is None or cached[0] is not profile:
+        if len(_MATCHERS) > 64:
+            _MATCHERS.clear()
+        cached = _MATCHERS[id(profile)] = (profile, NameMatcher(profile))
+    return cached[1]
+
+
+# ---- places, found by shape -------------------------------------------------------------------
+_WORD = r"(?:[A-Z][\w'’ʿ]*(?:-[A-Za-z][\w'’ʿ]*)*)"
+_PARTICLE_WORD = r"(?:(?:al|el|as|ash|ar|ad|an|at|az|ez|es|ed|en|er|et|ul|adh|ath)[-‑](?:[A-Z][\w'’ʿ]*)(?:-[A-Za-z][\w'’ʿ]*)*)"
+_LINK = r"(?:al|el|as|ash|ad|ar|an|at|az|ez|es|ed|en|er|et|ul|de|du|la|le|bin|ibn|bani)"
+_NAME = rf"(?:{_WORD}|{_PARTICLE_WORD})(?:\s+(?:{_LINK}\s+)?(?:{_WORD}|{_PARTICLE_WORD}))*"
+_ORDINAL = r"(?:\d+(?:st|nd|rd|th)\s+)"
+
+# Nouns that name a facility or an area, with the kind of place they mean.
+FACILITY_NOUNS = {
+    "international airport": "airport", "airport": "airport", "military airport": "air_base", "airfield": "air_base",
+    "air base": "air_base", "airbase": "air_base", "military base": "military_base", "base": "military_base",
+    "barracks": "military_base", "military academy": "military_base", "academy": "military_base",
+    "regiment base": "military_base", "citadel": "landmark", "castle": "landmark", "square": "landmark",
+    "prison": "landmark", "central prison": "landmark", "university": "landmark", "hospital": "landmark",
+    "stadium": "landmark", "dam": "landmark", "bridge": "landmark", "border crossing": "border_crossing",
+    "crossing": "border_crossing", "refinery": "landmark", "power station": "landmark", "camp": "camp",
+    "gas field": "landmark", "oil field": "landmark",
+}
+AREA_NOUNS = {
+    "province": "admin1", "governorate": "admin1", "oblast": "admin1", "region": "region", "state": "admin1",
+    "countryside": "admin1", "district": "district", "neighbourhood": "district", "neighborhood": "district",
+    "city": "city", "town": "town", "village": "village", "suburb": "district", "city centre": "city",
+    "city center": "city", "refugee camp": "camp",
+}
+_FACILITY = _alternation(FACILITY_NOUNS)
+_AREA = _alternation(AREA_NOUNS)
+_ADJECTIVES = r"(?:(?:historic|iconic|ancient|old|main|key|strategic|strategically\s+important|important|military|civilian|international|nearby|neighbou?ring|northern|southern|eastern|western|central|besieged|rebel-held|government-held|major|large|small|whole|entire|rural)\s+)*"
+
+FACILITY_POSSESSIVE = re.compile(rf"({_NAME})['’]s\s+(?i:{_ADJECTIVES})((?i:{_FACILITY}))\b")
+FACILITY_AFTER_NAME = re.compile(rf"{_ORDINAL}?({_NAME})(?:\s+\([A-Z0-9][\w-]{{0,8}}\))?\s+((?i:{_FACILITY}))\b")
+FACILITY_OF = re.compile(rf"\b((?i:{_FACILITY}))\s+of\s+({_NAME})")
+AREA_OF = re.compile(rf"\b(?i:(?:the\s+)?{_ADJECTIVES})(?:[A-Z][a-z]+\s+)?((?i:{_AREA}))\s+of\s+({_NAME})")
+AREAS_AFTER_NAMES = re.compile(rf"\b({_NAME})\s+and\s+({_NAME})\s+((?i:provinces|governorates|oblasts|regions|states))\b")
+AREA_AFTER_NAME = re.compile(rf"\b(?i:(?:northern|southern|eastern|western|north|south|east|west|rural|central)\s+)?({_NAME})\s+((?i:{_AREA}))\b")
+BARE_NAME = re.compile(_NAME)
+ANAPHORIC_FACILITY = re.compile(rf"\bthe\s+(?i:{_ADJECTIVES})({_FACILITY})\b", re.I)
+
+# Capitalised words that do not start or make a place name.
+NOT_PLACE_WORDS = frozenset("""
+the a an in on at by of for from to with and or but as after amid amidst according despite this that these those
+there their they its it he she we his her our while when where which who meanwhile however moreover also yet
+reports report rebel rebels government army president prime minister mr mrs ms dr gen general colonel commander
+spokesperson spokesman minister ministry foreign affairs state media sources source officials official
+syrian russian turkish iranian israeli kurdish lebanese iraqi american british french arab arabic islamic islamist
+ukrainian sudanese yemeni congolese burmese palestinian jihadist western eastern northern southern central
+monday tuesday wednesday thursday friday saturday sunday january february march april may june july august
+september october november december related telegram twitter facebook x one two three four five six seven
+eight nine ten dozens hundreds thousands on until since during over under about some many most several
+shiite shia sunni alawite alawi druze christian christians muslim arab arabs turkmen assyrian armenian yazidi
+kurd kurds israeli palestinian iranian lebanese jordanian saudi emirati qatari egyptian
+""".split())
+
+
+def _clean_name(name: str) -> tuple[int, str]:
+    """Strip leading non-place words; returns (chars stripped, rest)."""
+    words = name.split()
+    drop = 0
+    stripped = 0
+    while drop < len(words) and (words[drop].lower().strip("'’") in NOT_PLACE_WORDS or
+                                 re.sub(r"['’]s$", "", words[drop]).lower() in NOT_PLACE_WORDS):
+        stripped += len(words[drop]) + 1
+        drop += 1
+    rest = " ".join(words[drop:])
+    return stripped, rest
+
+
+def find_places(text: str, start: int, end: int, taken: list[Mention]) -> list[Mention]:
+    """Place mentions in text[start:end], not overlapping the `taken` actor/source mentions."""
+    found: list[Mention] = []
+
+    def add(s: int, e: int, name: str, hint: str) -> None:
+        if not any(s < m.end and m.start < e for m in taken):
+            found.append(Mention(s, e, text[s:e], "place", name, hint=hint))
+
+    for match in FACILITY_POSSESSIVE.finditer(text, start, end):
+        skip, city = _clean_name(match.group(1))
+        if city:
+            noun = match.group(2).lower()
+            add(match.start(1) + skip, match.end(), f"{city} {noun}", FACILITY_NOUNS[noun])
+    for match in FACILITY_AFTER_NAME.finditer(text, start, end):
+        skip, name = _clean_name(match.group(0)[: match.end(1) - match.start(0)])
+        name_start = match.start(0) + skip
+        owner = [m for m in taken if m.start <= name_start < m.end]
+        if owner:  # "the Syrian Army's 46th Regiment base": keep the part after the actor
+            name_start = owner[-1].end
+            while name_start < match.end() and not text[name_start].isalnum():
+                name_start += 1
+            name = text[name_start:match.end(1)]
+        noun = match.group(2).lower()
+        if name:
+            add(name_start, match.end(), f"{name} {noun}", FACILITY_NOUNS[noun])
+    for match in FACILITY_OF.finditer(text, start, end):
+        _, name = _clean_name(match.group(2))
+        if name:
+            noun = match.group(1).lower()
+            add(match.start(), match.end(), f"{name} {noun}", FACILITY_NOUNS[noun])
+    for match in AREA_OF.finditer(text, start, end):
+        skip, name = _clean_name(match.group(2))
+        if name:
+            add(match.start(), match.end(), name, AREA_NOUNS[match.group(1).lower()])
+    for match in AREA_AFTER_NAME.finditer(text, start, end):
+        skip, name = _clean_name(match.group(1))
+        if name:
+            add(match.start(1) + skip, match.end(), name, AREA_NOUNS[match.group(2).lower()])
+    for match in AREAS_AFTER_NAMES.finditer(text, start, end):
+        for group in (1, 2):
+            skip, name = _clean_name(match.group(group))
+            if name:
+                add(match.start(group) + skip, match.end(group), name, "admin1")
+    for match in BARE_NAME.finditer(text, start, end):
+        skip, name = _clean_name(match.group(0))
+        possessive = bool(re.search(r"['’]s?$", name))
+        name = re.sub(r"['’]s?$", "", name)
+        s = match.start() + skip
+        if not name or name.lower() in NOT_PLACE_WORDS or _looks_like_person(text, s, name):
+            continue
+        if s == start and " " not in name and re.search(r"(?:ly|ed|ing)$", name):
+            continue  # "Currently," "Launched last week": a capitalised first word, not a place
+        # "Tehran's influence": a possessive names the government, unless a part of the place follows
+        metonym = possessive and not PLACE_PART_AFTER.match(text[match.end():match.end() + 40])
+        if not any(s < m.end and m.start < s + len(name) for m in taken):
+            found.append(Mention(s, s + len(name), text[s:s + len(name)], "place", name, metonym=metonym))
+    return _drop_overlaps(found)
+
+
+PLACE_PART_AFTER = re.compile(r"\s+(?:\w+\s+)?(?:outskirts|centre|center|neighbou?rhoods?|districts?|suburbs?|"
+                              r"countryside|old\s+city|streets|quarters?|edges?|gates?|entrances?|east|west|north|"
+                              r"south|eastern|western|northern|southern)\b", re.I)
+PERSON_BEFORE = re.compile(r"\b(?i:president|prime\s+minister|minister|mr|mrs|ms|dr|gen|general|colonel|col|"
+                           r"commander|leader|spokesperson|spokesman|spokeswoman|director|envoy|chief|head|official|"
+                           r"coordinator|secretary|king|emir|sheikh|brother|son|daughter|statue\s+of|portrait\s+of|"
+                           r"late|named|called|by|of\s+the\s+late|ambassador|governor|mayor|analyst|"
+                           r"correspondent|reporter)\.?\s+(?:[A-Z][\w.]*\s+){0,2}$")
+PERSON_AFTER = re.compile(r"^\s*,\s*(?:a|an|the)\s+(?:\w+\s+){0,3}(?:spokes\w+|commander|official|leader|"
+                          r"director|minister|envoy|analyst|resident|activist|coordinator)\b|^\s+(?:said|says|told|"
+                          r"added|explained|noted|stated)\b", re.I)
+
+
+def _looks_like_person(text: str, start: int, name: str) -> bool:
+    """A name preceded by a title or role ('President Bashar al-Assad'), or introduced as someone."""
+    before = text[max(0, start - 40):start]
+    after = text[start + len(name):start + len(name) + 60]
+    return bool(PERSON_BEFORE.search(before) or (" " in name and PERSON_AFTER.match(after)))

@@ -1,0 +1,81 @@
+"""Folding place names so that transliteration variants meet.
+
+Two keys per name:
+- `fold`: case, diacritics, ʿayn/hamza marks and apostrophes removed, Arabic articles
+  (al-, el-, as-, ash-, ar-, ad-, an-, ...) dropped, hyphens to spaces, doubled letters single.
+  "Ma'arrat al-Nu'man", "Maarat al-Numan" and "Maraat an-Numan" → "marat numan".
+- `skeleton`: the fold reduced to consonant classes, so that English, French and Spanish
+  spellings meet: kh/j(Spanish)/ch(German) → one class, sh/ch(French) → one, ou → u, q → k,
+  vowels and word breaks dropped. "Khan Shaykhun", "Khan Sheikhoun" and "Jan Shayjun" share a skeleton.
+  Skeleton matches are loose: callers rank them with a fuzzy score and the article's region.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from anyascii import anyascii
+
+# Arabic definite articles as written in Latin transliterations (sun-letter assimilations included).
+ARTICLES = frozenset("al el il ul as es ash esh ar er ad ed an en at et az ez adh ath dh ath".split())
+_APOSTROPHES = "'’‘`´ʿʾʻʼ′\u02bf\u02be"
+_ARABIC_MARKS = re.compile("[\u064b-\u065f\u0670\u0640]")  # tashkeel and tatweel
+_ARABIC_LETTERS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ؤ": "و", "ئ": "ي"})
+_NON_WORD = re.compile(r"[^\w\s]+")
+_SPACES = re.compile(r"\s+")
+_DOUBLE = re.compile(r"([a-z])\1+")
+
+
+def has_arabic(text: str) -> bool:
+    return any("\u0600" <= ch <= "\u06ff" for ch in text)
+
+
+def fold(name: str) -> str:
+    """The exact-match key of a place name."""
+    text = unicodedata.normalize("NFKC", name).strip()
+    if has_arabic(text):
+        text = _ARABIC_MARKS.sub("", text).translate(_ARABIC_LETTERS)
+        text = re.sub(r"(^|\s)ال", r"\1", text)  # the Arabic article
+        return _SPACES.sub(" ", _NON_WORD.sub(" ", text)).strip()
+    for mark in _APOSTROPHES:
+        text = text.replace(mark, "")
+    text = anyascii(text).lower()
+    text = text.replace("-", " ").replace("_", " ")
+    text = _NON_WORD.sub(" ", text)
+    words = [w for w in _SPACES.split(text) if w]
+    # Drop articles, but keep a lone word ("As" alone stays "as").
+    kept = [w for w in words if w not in ARTICLES] or words
+    return _DOUBLE.sub(r"\1", " ".join(kept))
+
+
+_SKELETON_DIGRAPHS = (
+    ("tch", "C"), ("dj", "J"), ("dh", "D"), ("kh", "X"), ("gh", "G"), ("sh", "S"), ("sch", "S"),
+    ("ch", "S"), ("th", "T"), ("ph", "f"), ("ou", "u"), ("ck", "k"),
+)
+_SKELETON_LETTERS = str.maketrans({"q": "k", "c": "k", "j": "X", "J": "X", "z": "s", "g": "G"})
+_VOWELS = re.compile(r"[aeiouyw]")
+
+
+def skeleton(name: str) -> str:
+    """The loose key of a place name (see the module docstring)."""
+    folded = fold(name)
+    if has_arabic(folded):
+        return folded
+    words = []
+    for word in folded.split():
+        for digraph, code in _SKELETON_DIGRAPHS:
+            word = word.replace(digraph, code)
+        word = word.translate(_SKELETON_LETTERS)
+        # Keep a leading vowel as a marker so that "Azaz" and "Zaza" differ.
+        head, tail = word[:1], word[1:]
+        word = ("V" if head in "aeiouyw" and head else head) + _VOWELS.sub("", tail)
+        word = re.sub(r"(.)\1+", r"\1", word)
+        if len(word) > 1 and word.endswith("h"):
+            word = word[:-1]
+        if word:
+            words.append(word)
+    return "".join(words)
+
+
+def tokens(name: str) -> list[str]:
+    return fold(name).split()

@@ -1,0 +1,92 @@
+"""Place names in any spelling: folding, ranking, curated files, and the gold gazetteer cases."""
+from __future__ import annotations
+
+import csv
+
+import pytest
+
+from conflictmap import Gazetteer
+from conflictmap.evaluate import distance_km
+from conflictmap.geo.names import fold, skeleton
+from conftest import GOLD
+
+CASES = list(csv.DictReader((GOLD / "gazetteer_cases.csv").open(encoding="utf-8")))
+
+
+@pytest.mark.parametrize("a, b", [
+    ("Ma'arrat al-Nu'man", "Maarat al-Numan"), ("Maraat an-Numan", "Maarat al-Numan"),
+    ("Jisr ash-Shughur", "Jisr al-Shughur"), ("Ma‘arrat an Nu‘mān", "Maarat al-Numan"), ("A'zaz", "Azaz"),
+])
+def test_fold_removes_marks_articles_and_doubled_letters(a, b):
+    assert fold(a) == fold(b)
+
+
+@pytest.mark.parametrize("a, b", [
+    ("Jan Shayjun", "Khan Shaykhun"), ("Khan Sheikhoun", "Khan Shaykhun"), ("Maarat al-Nouman", "Maarat al-Numan"),
+    ("Dayr az Zawr", "Deir ez-Zor"), ("Kafranbel", "Kafr Nabl"), ("Raqqah", "Raqa"),
+])
+def test_skeleton_meets_english_french_and_spanish_spellings(a, b):
+    assert skeleton(a) == skeleton(b)
+
+
+def test_arabic_script_folds_its_article_and_marks():
+    assert fold("مَعَرَّة النُّعمان") == fold("معرة النعمان")
+
+
+@pytest.mark.parametrize("row", CASES, ids=lambda r: r["query"])
+def test_gold_gazetteer_case_resolves_within_tolerance(row, gazetteer):
+    best = gazetteer.lookup(row["query"], [row["country"]])
+    assert best is not None
+    km = distance_km(float(row["lat"]), float(row["lon"]), best.place.lat, best.place.lon)
+    assert km <= float(row["tolerance_km"]), (best.place, best.reasons)
+
+
+def test_spelling_variants_resolve_without_curated_help(tmp_path):
+    own = tmp_path / "mine.csv"
+    own.write_text("name,alternate_names,lat,lon,kind,country,admin1,note\n"
+                   "Khan Shaykhun,,35.44208,36.65095,town,SY,Idlib,test row\n", encoding="utf-8")
+    gazetteer = Gazetteer([own], use_backbone=False, bundled=False)
+    for spelling in ("Jan Shayjun", "Khan Sheikhoun", "Khan Cheikhoun"):
+        best = gazetteer.lookup(spelling, ["SY"])
+        assert best is not None and best.place.name == "Khan Shaykhun", spelling
+
+
+def test_a_country_name_never_resolves_to_a_homonymous_town(gazetteer):
+    for name, code in (("Lebanon", "LB"), ("Syria", "SY"), ("Russia", "RU"), ("Turkey", "TR")):
+        best = gazetteer.lookup(name)
+        assert best.place.kind == "country" and best.place.country == code
+
+
+def test_the_text_kind_hint_picks_the_governorate_or_the_airport(gazetteer):
+    assert gazetteer.lookup("Idlib", ["SY"], "admin1").place.kind == "admin1"
+    assert gazetteer.lookup("Idlib", ["SY"]).place.kind == "city"
+    assert gazetteer.lookup("Aleppo airport", ["SY"], "airport").place.kind == "airport"
+
+
+def test_a_namesake_far_away_loses_to_the_place_in_the_article_region(gazetteer):
+    assert gazetteer.lookup("Hama", ["SY"]).place.country == "SY"
+    assert gazetteer.lookup("Tripoli", ["LY"]).place.country == "LY"
+    assert gazetteer.lookup("Tripoli", ["LB"]).place.country == "LB"
+
+
+def test_every_candidate_says_why(gazetteer):
+    best = gazetteer.lookup("Saraqeb", ["SY"])
+    assert any("country SY" in reason for reason in best.reasons)
+
+
+def test_bad_rows_in_a_user_file_are_reported_and_skipped(tmp_path):
+    own = tmp_path / "bad.csv"
+    own.write_text("name,alternate_names,lat,lon,kind,country,admin1,note\n"
+                   "Nowhere,,north,east,town,SY,,\nFar,,95,10,town,SY,,\nGood,,35,36,castle,SY,,\n", encoding="utf-8")
+    gazetteer = Gazetteer([own], use_backbone=False, bundled=False)
+    text = "\n".join(gazetteer.problems)
+    assert "bad.csv:2" in text and "bad.csv:3" in text and "unknown kind 'castle'" in text
+    assert gazetteer.lookup("Good").place.lat == 35
+
+
+def test_bundled_curated_rows_all_cite_a_source():
+    from conflictmap.geo.curated import bundled_files, parse_curated
+    for origin, text in bundled_files():
+        rows, problems = parse_curated(text, origin)
+        assert not problems
+        assert all(row.note for row in rows), [row.origin for row in rows if not row.note]
