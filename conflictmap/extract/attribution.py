@@ -78,7 +78,6 @@ class Attributor:
             scope = (start, start + match.start()) if len(before) > 20 else (np_end, end)
             found.append(Attribution(*scope, source, False, source.side, whole_sentence=True))
         for match in _VERB_AFTER_SOURCE.finditer(sentence):
-            found_before = len(found)
             verb = match.group(1).lower()
             following = sentence[match.end(1):match.end(1) + 20].split()
             next_word = following[0].lower().strip(",.") if following else ""

@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..model import Status
 
 # kinds of status a trigger gives before the place is known; 'presence' becomes controlled or contested
 PRESENCE = "presence"
@@ -45,10 +44,10 @@ TRIGGERS: tuple[Trigger, ...] = (
     _t(r"\b(?:took|taken|take|takes|taking)\b(?=\s+(?:the\s+(?:\w+\s+){0,3}?(?:town|city|village|airport|base|"
        r"air\s+base|district|neighbou?rhood|citadel|crossing)\b|[A-Z]))", "captured", "active", "took"),
     # controlled, active
-    _t(rf"\b(?:consolidated|consolidate|consolidates|consolidating|asserted|assert|asserts|asserting|maintained|"
-       rf"maintain|maintains|maintaining|extended|extend|extends|extending|tightened|tighten|tightening|retained|"
-       rf"retain|retains|exercise|exercises|exercised|kept|keep|keeps|cemented|established)\s+"
-       rf"(?:\w+\s+){{0,3}}?(?:control|hold|grip|authority)\s+(?:over|of|on|in)\b", "controlled", "active",
+    _t(r"\b(?:consolidated|consolidate|consolidates|consolidating|asserted|assert|asserts|asserting|maintained|"
+       r"maintain|maintains|maintaining|extended|extend|extends|extending|tightened|tighten|tightening|retained|"
+       r"retain|retains|exercise|exercises|exercised|kept|keep|keeps|cemented|established)\s+"
+       r"(?:\w+\s+){0,3}?(?:control|hold|grip|authority)\s+(?:over|of|on|in)\b", "controlled", "active",
        "asserted-control"),
     _t(r"\b(?:in\s+(?:full\s+|complete\s+|effective\s+)?control\s+of)", "controlled", "active", "in-control-of"),
     _t(r"\b(?:controls|control|controlled|controlling|holds|hold|holding|occupies|occupy|occupied|run|runs|"
