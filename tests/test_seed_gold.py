@@ -28,7 +28,7 @@ def test_most_stretch_claims_are_found(seeds_build):
     records = records_of(seeds_build)
     hits = [g for g in STRETCH if found(g, records, seeds_build.profile)]
     # Issue 4 asks for 10 of 12; this guards what is reached now against going backwards.
-    assert len(hits) >= 6, [explain_miss(g, records) for g in STRETCH if g not in hits]
+    assert len(hits) >= 9, [explain_miss(g, records) for g in STRETCH if g not in hits]
 
 
 @pytest.mark.parametrize("name", NON_CLAIMS)

@@ -192,7 +192,8 @@ def _frame(trigger: Trigger, start: int, end: int, text: str, sentence: Sentence
         actor = _agent_of_noun(start, end, text, sentence, actors)
         if actor is None:
             return
-        objects = _objects(end, text, sentence, places, actors, ctx.trigger_starts)
+        objects = _objects(end, text, sentence, places, actors, ctx.trigger_starts) or \
+            _casualty_place(start, text, sentence, places)
         if objects:
             yield actor, objects, trigger.status, trigger.rule, False
     elif voice == "passive":
@@ -346,6 +347,21 @@ def _where_antecedent(trigger_start: int, text: str, sentence: Sentence,
         lead = text[trigger_start:min(sentence.end, trigger_start + 60)]
         return [(before[-1], bool(re.search(r"\b(?:neighbou?rhoods|districts|parts|areas|quarters)\b", lead, re.I)))]
     return []
+
+
+CASUALTY_IN = re.compile(r"\b(?:killed|wounded|injured|died|dead|hurt)\b[^.;]{0,60}?\bin\s+(?:the\s+)?"
+                         r"(?:\w+\s+){0,3}$", re.I)
+
+
+def _casualty_place(trigger_start: int, text: str, sentence: Sentence,
+                    places: list[Mention]) -> list[tuple[Mention, bool]]:
+    """'four civilians were killed in Aleppo following shelling by insurgents': the attack was on Aleppo."""
+    before = [p for p in places if sentence.start <= p.start and p.end <= trigger_start and not p.metonym]
+    if not before or len(text[before[-1].end:trigger_start].split()) > 4:
+        return []
+    if not CASUALTY_IN.search(text[max(sentence.start, before[-1].start - 80):before[-1].start]):
+        return []
+    return [(before[-1], False)]
 
 
 def _repel_place(trigger_end: int, text: str, sentence: Sentence, places: list[Mention],
