@@ -112,6 +112,9 @@ def write_atomic(path: Path, text: str) -> None:
     try:
         with handle:
             handle.write(text)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(handle.name, 0o666 & ~umask)  # as readable as a file opened normally: maps are shared
         os.replace(handle.name, path)
     except BaseException:
         try:

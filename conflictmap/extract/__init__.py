@@ -9,7 +9,7 @@ from ..profiles import UNKNOWN_SIDE, Profile
 from .attribution import Attribution, Attributor, article_source
 from .frames import (BLOCKERS, CONTROL_AFTER_ACTOR, COORDINATION, OBJECT_STOP, PARENTHETICAL_SEGMENT, PARTIAL,
                      PAST_MARK, POINT_HINTS, PRESENCE, TRIGGERS, UNDER_ACTOR_CONTROL, YEAR, Trigger)
-from .mentions import ANAPHORIC_FACILITY, Mention, find_places, matcher_for
+from .mentions import ANAPHORIC_FACILITY, FACILITY_NOUNS, Mention, find_places, matcher_for
 from .sentences import Sentence, split_sentences
 
 __all__ = ["extract_claims"]
@@ -69,7 +69,7 @@ def _sentence_claims(sentence: Sentence, ctx: _Context) -> list[Claim]:
         ctx.paragraph_source = None
     names = matcher_for(ctx.profile).find(text, sentence.start, sentence.end)
     places = find_places(text, sentence.start, sentence.end, names)
-    places += _anaphoric_places(text, sentence, places, names, ctx)
+    places += _anaphoric_places(text, sentence, places, ctx)
     places.sort(key=lambda m: m.start)
     mentions = sorted(names + places, key=lambda m: m.start)
     attributions = ctx.attributor.sentence(text, sentence.start, sentence.end, mentions)
@@ -112,8 +112,7 @@ def _sentence_claims(sentence: Sentence, ctx: _Context) -> list[Claim]:
     return found
 
 
-def _anaphoric_places(text: str, sentence: Sentence, places: list[Mention], names: list[Mention],
-                      ctx: _Context) -> list[Mention]:
+def _anaphoric_places(text: str, sentence: Sentence, places: list[Mention], ctx: _Context) -> list[Mention]:
     """'the city', 'the international airport': refer back to the last city named."""
     extra: list[Mention] = []
     earlier = [p for p in ctx.last_places if p.hint in ("", "city", "town", "village")]
@@ -124,7 +123,7 @@ def _anaphoric_places(text: str, sentence: Sentence, places: list[Mention], name
         same_kind = [p for p in pool if p.hint == noun]
         referent = (same_kind or pool or [None])[-1]
         if referent is not None and not any(p.start <= match.start() < p.end for p in places):
-            extra.append(Mention(match.start(), match.end(), match.group(0), "place", referent.name, hint="city"))
+            extra.append(Mention(match.start(), match.end(), match.group(0), "place", referent.name, hint=noun))
     for match in ANAPHORIC_FACILITY.finditer(text, sentence.start, sentence.end):
         if any(p.start <= match.start() < p.end for p in places + extra):
             continue
@@ -133,7 +132,6 @@ def _anaphoric_places(text: str, sentence: Sentence, places: list[Mention], name
             continue
         referent = ([p for p in places if p.end <= match.start() and p.hint in ("", "city")] or earlier or [None])[-1]
         if referent is not None:
-            from .mentions import FACILITY_NOUNS
             extra.append(Mention(match.start(), match.end(), match.group(0), "place",
                                  f"{referent.name} {noun}", hint=FACILITY_NOUNS[noun]))
     return extra
