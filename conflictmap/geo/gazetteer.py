@@ -1,8 +1,10 @@
 """The gazetteer: backbone plus curated files behind one lookup that ranks candidates with reasons."""
 from __future__ import annotations
 
+import json
 import math
 import re
+import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,18 +52,15 @@ class Gazetteer:
     def __init__(self, extra_paths: Iterable[str | Path] = (), *, use_backbone: bool = True, bundled: bool = True,
                  progress=None):
         self.problems: list[str] = []
-        self._entries: list[tuple] = []
-        self._by_fold: dict[str, list[int]] = {}
-        self._by_skeleton: dict[str, list[int]] = {}
         self.capitals: dict[str, str] = {}
         self.neighbours: dict[str, tuple[str, ...]] = {}
+        self._db: sqlite3.Connection | None = None
+        self._rows: dict[int, tuple] = {}  # backbone rows fetched so far, by id
         if use_backbone:
-            data = backbone_module.load_backbone(progress)
-            self._entries = data["entries"]
-            self._by_fold = data["by_fold"]
-            self._by_skeleton = data["by_skeleton"]
-            self.capitals = data["capitals"]
-            self.neighbours = data["neighbours"]
+            self._db = backbone_module.open_backbone(progress)
+            meta = dict(self._db.execute("SELECT key, value FROM meta"))
+            self.capitals = json.loads(meta["capitals"])
+            self.neighbours = {k: tuple(v) for k, v in json.loads(meta["neighbours"]).items()}
         self._curated_fold: dict[str, list[int]] = defaultdict(list)
         self._curated_skeleton: dict[str, list[int]] = defaultdict(list)
         self._curated: list[tuple] = []
@@ -84,12 +83,11 @@ class Gazetteer:
             names = [row.name, *row.alternate_names]
             if row.kind == "admin1":  # "Idlib Governorate" is also what a text calls "Idlib" (province)
                 names += [ADMIN_WORDS.sub("", n).strip() for n in names]
-            keys = {fold(n) for n in names} - {""}
-            for key in keys:
+            folds, skeletons = backbone_module.name_keys(names)
+            for key in folds:
                 self._curated_fold[key].append(idx)
-            for key in {skeleton(k) for k in keys if len(k) >= 4}:
-                if len(key) >= 2:
-                    self._curated_skeleton[key].append(idx)
+            for key in skeletons:
+                self._curated_skeleton[key].append(idx)
 
     # -- looking up -----------------------------------------------------------------------------
     def is_country(self, name: str) -> bool:
@@ -100,13 +98,31 @@ class Gazetteer:
         return self.capitals.get(fold(name), "")
 
     def _entry(self, ref: int) -> tuple:
-        return self._curated[-ref - 1] if ref < 0 else self._entries[ref]
+        """Curated entries have negative refs, backbone rows their positive ids."""
+        if ref < 0:
+            return self._curated[-ref - 1]
+        row = self._rows.get(ref)
+        if row is None:
+            row = self._rows[ref] = self._db.execute(
+                "SELECT name, lat, lon, kind, country, admin1, population, source, pid FROM places WHERE id=?",
+                (ref,)).fetchone()
+        return row
+
+    def _backbone_hits(self, table: str, key: str) -> list[int]:
+        if self._db is None:
+            return []
+        found = self._db.execute(
+            f"SELECT p.id, p.name, p.lat, p.lon, p.kind, p.country, p.admin1, p.population, p.source, p.pid "
+            f"FROM {table} k JOIN places p ON p.id = k.place WHERE k.key = ?", (key,)).fetchall()
+        for row in found:
+            self._rows[row[0]] = row[1:]
+        return [row[0] for row in found]
 
     def _fold_hits(self, key: str) -> list[int]:
-        return [-i - 1 for i in self._curated_fold.get(key, ())] + list(self._by_fold.get(key, ()))
+        return [-i - 1 for i in self._curated_fold.get(key, ())] + self._backbone_hits("names", key)
 
     def _skeleton_hits(self, key: str) -> list[int]:
-        return [-i - 1 for i in self._curated_skeleton.get(key, ())] + list(self._by_skeleton.get(key, ()))
+        return [-i - 1 for i in self._curated_skeleton.get(key, ())] + self._backbone_hits("skeletons", key)
 
     def candidates(self, name: str, countries: Iterable[str] = (), kind_hint: str = "",
                    limit: int = 10) -> list[Candidate]:
@@ -119,6 +135,9 @@ class Gazetteer:
         for ref in self._fold_hits(key):
             hits[ref] = ("exact", 1.0)
         skel = skeleton(key)
+        exact_in_region = any(not countries or self._entry(ref)[4] in countries for ref in hits)
+        if exact_in_region:
+            skel = ""  # an exact match where the article is: spelling variants are not needed
         if len(skel) >= 3 or (len(skel) == 2 and countries):  # short keys only within the article's region
             for ref in self._skeleton_hits(skel):
                 if ref in hits:
@@ -134,7 +153,7 @@ class Gazetteer:
         neighbours = {n for c in countries for n in self.neighbours.get(c, ())}
         ranked = [self._score(ref, match, base, countries, neighbours, kind_hint) for ref, (match, base) in hits.items()]
         ranked.sort(key=lambda c: (-c.score, c.place.id))
-        return ranked[:limit]
+        return _distinct(ranked)[:limit]
 
     def _score(self, ref: int, match: str, base: float, countries: tuple[str, ...], neighbours: set[str],
                kind_hint: str) -> Candidate:
@@ -180,3 +199,15 @@ class Gazetteer:
     def lookup(self, name: str, countries: Iterable[str] = (), kind_hint: str = "") -> Candidate | None:
         found = self.candidates(name, countries, kind_hint, limit=1)
         return found[0] if found else None
+
+
+def _distinct(ranked: list[Candidate]) -> list[Candidate]:
+    """Drop a candidate that is the same place as a better one (a curated row and its GeoNames twin)."""
+    kept: list[Candidate] = []
+    for candidate in ranked:
+        place = candidate.place
+        twin = any(k.place.precision == place.precision and abs(k.place.lat - place.lat) < 0.03
+                   and abs(k.place.lon - place.lon) < 0.03 for k in kept)
+        if not twin:
+            kept.append(candidate)
+    return kept

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from anyascii import anyascii
 
@@ -26,10 +27,14 @@ _SPACES = re.compile(r"\s+")
 _DOUBLE = re.compile(r"([a-z])\1+")
 
 
+_ARABIC = re.compile("[\u0600-\u06ff]")
+
+
 def has_arabic(text: str) -> bool:
-    return any("\u0600" <= ch <= "\u06ff" for ch in text)
+    return _ARABIC.search(text) is not None
 
 
+@lru_cache(maxsize=262144)
 def fold(name: str) -> str:
     """The exact-match key of a place name."""
     text = unicodedata.normalize("NFKC", name).strip()
@@ -56,6 +61,7 @@ _SKELETON_LETTERS = str.maketrans({"q": "k", "c": "k", "j": "X", "J": "X", "z": 
 _VOWELS = re.compile(r"[aeiouyw]")
 
 
+@lru_cache(maxsize=262144)
 def skeleton(name: str) -> str:
     """The loose key of a place name (see the module docstring)."""
     folded = fold(name)
