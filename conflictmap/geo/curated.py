@@ -31,6 +31,7 @@ KIND_PRECISION = {
     "road": Precision.DISTRICT,
     "region": Precision.DISTRICT,
     "admin2": Precision.DISTRICT,
+    "city_district": Precision.POINT,
     "admin1": Precision.ADMIN1,
     "country": Precision.COUNTRY,
 }

@@ -151,15 +151,21 @@ class Gazetteer:
                     continue  # consonants alike, words not: "Marea" is not "Maarat al-Numan"
                 hits[ref] = ("skeleton", round(0.3 + 0.3 * similarity, 4))  # never above an exact match
         neighbours = {n for c in countries for n in self.neighbours.get(c, ())}
-        ranked = [self._score(ref, match, base, countries, neighbours, kind_hint) for ref, (match, base) in hits.items()]
+        ranked = [self._score(ref, match, base, countries, neighbours, kind_hint, key)
+                  for ref, (match, base) in hits.items()]
+        if not kind_hint:
+            ranked = [_admin_or_town(c, ranked) for c in ranked]
         ranked.sort(key=lambda c: (-c.score, c.place.id))
         return _distinct(ranked)[:limit]
 
     def _score(self, ref: int, match: str, base: float, countries: tuple[str, ...], neighbours: set[str],
-               kind_hint: str) -> Candidate:
+               kind_hint: str, key: str = "") -> Candidate:
         name, lat, lon, kind, country, admin1, population, source, pid = self._entry(ref)
         score = base
         reasons = [f"{match} name match ({base:.2f})"]
+        if match == "exact" and fold(name) == key:
+            score += 0.1
+            reasons.append("its main name, not an alternate (+0.1)")
         if countries:
             if country in countries:
                 score += 0.5
@@ -182,9 +188,8 @@ class Gazetteer:
         elif kind == "country" and match == "exact":
             score += 0.8
             reasons.append("a country's name (+0.8)")
-        elif kind == "admin1":
-            score -= 0.3
-            reasons.append("an admin area named without 'province' (-0.3): the bare name is more often the city")
+        elif kind in ("admin1", "admin2"):
+            pass  # weighed against same-named towns in candidates()
         elif kind in SETTLEMENT_KINDS:
             score += 0.05
         if population:
@@ -211,3 +216,17 @@ def _distinct(ranked: list[Candidate]) -> list[Candidate]:
         if not twin:
             kept.append(candidate)
     return kept
+
+
+def _admin_or_town(candidate: Candidate, ranked: list[Candidate]) -> Candidate:
+    """A bare name shared by an admin area and a town in it ("Idlib", "Donetsk") is more often the town;
+    an admin area with no such town ("Virginia", "Kherson Oblast") stands as itself."""
+    place = candidate.place
+    if place.kind not in ("admin1", "admin2"):
+        return candidate
+    twin = any(c.place.kind in SETTLEMENT_KINDS and c.place.country == place.country and c.match == "exact"
+               and (c.place.admin1 == place.name or not c.place.admin1) for c in ranked)
+    change, why = (-0.3, "a town of the same name is there (-0.3)") if twin else \
+        (0.2 if place.kind == "admin1" else 0.0, "an admin area with no town of that name (+0.2)")
+    return Candidate(place=place, score=round(candidate.score + change, 4), match=candidate.match,
+                     reasons=candidate.reasons + (why,))

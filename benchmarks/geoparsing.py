@@ -1,0 +1,187 @@
+"""Toponym resolution on public news geoparsing corpora, gold toponyms given.
+
+Reads the corpora from ../shared/bench/geoparsing/ (GPL-3.0 research data: read in place, never copied
+into the project) and prints, per corpus, accuracy within 161, 25 and 10 km and the median error, for
+conflictmap and for the systems whose outputs EUPEG published (CLAVIN, CamCoder, Edinburgh), scored on
+the same toponyms.
+
+    python benchmarks/geoparsing.py [--corpus LGL] [--limit 100] [--misses 20]
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCH = ROOT.parent / "shared" / "bench" / "geoparsing"
+sys.path.insert(0, str(ROOT))
+
+from conflictmap.evaluate import distance_km  # noqa: E402
+from conflictmap.geo.context import resolve_in_document  # noqa: E402
+from conflictmap.geo.gazetteer import Gazetteer  # noqa: E402
+
+PUBLISHED_161 = {"LGL": {"population baseline": 0.70, "CLAVIN": 0.71, "Edinburgh": 0.76, "CamCoder": 0.76,
+                         "Mordecai 3 (own split)": 0.83},
+                 "GeoVirus": {"population baseline": 0.80, "CLAVIN": 0.79, "Edinburgh": 0.78, "CamCoder": 0.82},
+                 "TR-News": {"Mordecai 3 (own split)": 0.87},
+                 "GeoWebNews": {"Mordecai 3 (own split)": 0.94}}
+EUPEG_NAMES = {"LGL": "LGL", "GeoVirus": "GeoVirus", "TR-News": "TR-News", "GeoWebNews": "GeoWebNews"}
+
+
+@dataclass
+class Toponym:
+    phrase: str
+    start: int
+    end: int
+    lat: float
+    lon: float
+
+
+@dataclass
+class Document:
+    text: str
+    toponyms: list[Toponym]
+
+
+def _f(node, tag):
+    found = node.find(tag)
+    return found.text if found is not None and found.text is not None else ""
+
+
+def read_lgl_style(path: Path) -> list[Document]:
+    """LGL and TR-News: <article><text/><toponyms><toponym><start/><end/><phrase/><gaztag><lat/><lon/>."""
+    docs = []
+    for article in ET.parse(path).getroot().iter("article"):
+        text = _f(article, "text")
+        toponyms = []
+        for top in article.iter("toponym"):
+            tag = top.find("gaztag")
+            if tag is None or not _f(tag, "lat"):
+                continue
+            start, phrase = int(_f(top, "start")), _f(top, "phrase")
+            if text[start:start + len(phrase)] != phrase:  # TR-News offsets may be shifted by a few characters
+                found = text.find(phrase, max(0, start - 10))
+                start = found if found >= 0 else start
+            toponyms.append(Toponym(phrase, start, start + len(phrase), float(_f(tag, "lat")), float(_f(tag, "lon"))))
+        docs.append(Document(text, toponyms))
+    return docs
+
+
+def read_gwn(path: Path) -> list[Document]:
+    """GeoWebNews: literal toponyms with coordinates; metonymic and demonym ones are not places to draw."""
+    docs = []
+    for article in ET.parse(path).getroot().iter("article"):
+        text = _f(article, "text")
+        toponyms = []
+        for top in article.iter("toponym"):
+            if not _f(top, "latitude") or top.get("nonLocational") == "true":
+                continue
+            kind = _f(top, "type")
+            if kind in ("Demonym", "Metonymic", "Non_Toponym", "Non_Lit_Expression"):
+                continue
+            start, end = int(_f(top, "start")), int(_f(top, "end"))
+            toponyms.append(Toponym(text[start:end], start, end, float(_f(top, "latitude")),
+                                    float(_f(top, "longitude"))))
+        docs.append(Document(text, toponyms))
+    return docs
+
+
+def read_geovirus(path: Path) -> list[Document]:
+    docs = []
+    for article in ET.parse(path).getroot().iter("article"):
+        text = _f(article, "text")
+        toponyms = []
+        for loc in article.iter("location"):
+            start, end = int(_f(loc, "start")) - 1, int(_f(loc, "end"))
+            toponyms.append(Toponym(_f(loc, "name"), start, end, float(_f(loc, "lat")), float(_f(loc, "lon"))))
+        docs.append(Document(text, toponyms))
+    return docs
+
+
+CORPORA = {"LGL": ("lgl.xml", read_lgl_style), "GeoWebNews": ("GWN.xml", read_gwn),
+           "TR-News": ("TR-News.xml", read_lgl_style), "GeoVirus": ("GeoVirus.xml", read_geovirus)}
+
+
+def eupeg_predictions(corpus: str, system: str) -> list[dict[tuple[int, int], tuple[float, float]]]:
+    """Per document, the system's (start, end) → (lat, lon), as EUPEG published them."""
+    path = BENCH / "eupeg_outputs" / f"{EUPEG_NAMES[corpus]}_{system}.txt"
+    if not path.exists():
+        return []
+    docs = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        found = {}
+        for item in filter(None, line.split("||")):
+            fields = item.split(",,")
+            if len(fields) >= 6:
+                try:
+                    found[(int(fields[4]), int(fields[5]))] = (float(fields[2]), float(fields[3]))
+                except ValueError:
+                    continue
+        docs.append(found)
+    return docs
+
+
+def summary(errors: list[float], total: int) -> str:
+    if not total:
+        return "no toponyms"
+    within = lambda km: sum(e <= km for e in errors) / total  # noqa: E731  unresolved count as wrong
+    median = statistics.median(errors + [20000.0] * (total - len(errors)))
+    return (f"@161km {within(161):.3f}  @25km {within(25):.3f}  @10km {within(10):.3f}  "
+            f"median {median:,.0f} km  (n={total}, resolved {len(errors)})")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--corpus", action="append", choices=sorted(CORPORA))
+    parser.add_argument("--limit", type=int, default=0, help="first N documents only")
+    parser.add_argument("--misses", type=int, default=0, help="print N of conflictmap's worst errors")
+    args = parser.parse_args()
+    if not BENCH.exists():
+        sys.exit(f"no corpora at {BENCH}")
+    gazetteer = Gazetteer()
+    for corpus in args.corpus or list(CORPORA):
+        filename, reader = CORPORA[corpus]
+        docs = reader(BENCH / filename)
+        if args.limit:
+            docs = docs[:args.limit]
+        total = sum(len(d.toponyms) for d in docs)
+        started = time.perf_counter()
+        errors, misses = [], []
+        for doc in docs:
+            best = resolve_in_document([t.phrase for t in doc.toponyms], gazetteer, text=doc.text)
+            for top, cand in zip(doc.toponyms, best):
+                if cand is None:
+                    continue
+                km = distance_km(top.lat, top.lon, cand.place.lat, cand.place.lon)
+                errors.append(km)
+                if km > 161:
+                    misses.append((km, top.phrase, cand.place.name, cand.place.country, cand.place.kind))
+        seconds = time.perf_counter() - started
+        print(f"\n{corpus}: {len(docs)} documents, {total} gold toponyms, {seconds:.1f} s")
+        print(f"  conflictmap        {summary(errors, total)}")
+        for system in ("CLAVIN", "CamCoder", "Edinburgh"):
+            predicted = eupeg_predictions(corpus, system)
+            if not predicted:
+                continue
+            sys_errors = []
+            for doc, found in zip(docs, predicted):
+                for top in doc.toponyms:
+                    hit = found.get((top.start, top.end))
+                    if hit:
+                        sys_errors.append(distance_km(top.lat, top.lon, *hit))
+            print(f"  {system:<18} {summary(sys_errors, total)}  (EUPEG output, same toponyms)")
+        for name, value in PUBLISHED_161.get(corpus, {}).items():
+            print(f"  published @161km  {name}: {value:.2f}")
+        if args.misses:
+            misses.sort(reverse=True)
+            for km, phrase, name, country, kind in misses[:args.misses]:
+                print(f"    miss {km:8,.0f} km  {phrase!r} → {name} ({kind}, {country})")
+
+
+if __name__ == "__main__":
+    main()
