@@ -225,7 +225,7 @@ def _admin_or_town(candidate: Candidate, ranked: list[Candidate]) -> Candidate:
     if place.kind not in ("admin1", "admin2"):
         return candidate
     twin = any(c.place.kind in SETTLEMENT_KINDS and c.place.country == place.country and c.match == "exact"
-               and (c.place.admin1 == place.name or not c.place.admin1) for c in ranked)
+               and (c.place.admin1 in (place.name, place.admin1) if c.place.admin1 else True) for c in ranked)
     change, why = (-0.3, "a town of the same name is there (-0.3)") if twin else \
         (0.2 if place.kind == "admin1" else 0.0, "an admin area with no town of that name (+0.2)")
     return Candidate(place=place, score=round(candidate.score + change, 4), match=candidate.match,

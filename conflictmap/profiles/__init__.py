@@ -62,8 +62,10 @@ class Profile:
 
     def merged(self, other: "Profile") -> "Profile":
         return Profile(
-            name="+".join(n for n in (self.name, other.name) if n != "common") or "common",
-            title=" / ".join(t for t in (self.title, other.title) if t and not t.startswith("Shared")),
+            name="+".join(dict.fromkeys(n for n in (*self.name.split("+"), *other.name.split("+"))
+                                        if n != "common")) or "common",
+            title=" / ".join(dict.fromkeys(t for t in (*self.title.split(" / "), *other.title.split(" / "))
+                                           if t and not t.startswith("Shared"))),
             countries=tuple(dict.fromkeys(self.countries + other.countries)),
             keywords=tuple(dict.fromkeys(self.keywords + other.keywords)),
             sides={**other.sides, **self.sides},
