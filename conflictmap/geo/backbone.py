@@ -15,7 +15,7 @@ from typing import Callable, Iterable
 
 from .names import fold, skeleton
 
-FORMAT = 7  # bump when the compiled layout or the folding rules change
+FORMAT = 11  # bump when the compiled layout or the folding rules change
 MIN_POPULATION = 500
 
 SCHEMA = """
@@ -191,8 +191,8 @@ def backbone_rows() -> tuple[list[tuple[Row, list[str]]], dict[str, object]]:
     capitals: dict[str, str] = {}
     for code, country in sorted(countries.items()):
         fact = facts.get(code, {})
-        point = fact.get("latlng") or centres.get(code)
-        if not point or len(point) != 2:
+        point = fact.get("latlng") if len(fact.get("latlng") or ()) == 2 else centres.get(code)
+        if not point:
             continue
         lat, lon = round(float(point[0]), 4), round(float(point[1]), 4)
         rows.append(((country["name"], lat, lon, "country", code, "", int(country.get("population") or 0),
@@ -200,12 +200,25 @@ def backbone_rows() -> tuple[list[tuple[Row, list[str]]], dict[str, object]]:
                      country_names(country["name"], country["iso3"], fact)))
         if country.get("capital"):
             capitals[fold(country["capital"])] = code
+    for continent in sorted(cache.get_continents().values(), key=lambda c: c["name"]):
+        names = [continent["name"]] + [a["name"] for a in continent.get("alternateNames", ())
+                                       if a.get("lang") in ("en", "fr", "es", "de", "ar", "ru")]
+        rows.append(((continent["name"], float(continent["lat"]), float(continent["lng"]), "continent", "", "",
+                      int(continent.get("population") or 0), "backbone", f"geonames:{continent['geonameId']}"),
+                     names))
     located, admin_rows = admin_areas()
     population: dict[tuple[str, str], int] = defaultdict(int)
+    # GeoNames gives each city an admin1 code; the admin area's name is the one its matched cities agree on
+    votes: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for city in cities.values():
+        name = located.get((city["countrycode"], f"{float(city['latitude']):.3f}", f"{float(city['longitude']):.3f}"))
+        if name:
+            votes[(city["countrycode"], city.get("admin1code") or "")][name] += 1
+    admin_name = {key: max(names, key=lambda n: (names[n], n)) for key, names in votes.items()}
     for gid in sorted(cities, key=int):
         city = cities[gid]
         lat, lon, cc = float(city["latitude"]), float(city["longitude"]), city["countrycode"]
-        admin1 = located.get((cc, f"{lat:.3f}", f"{lon:.3f}"), "")
+        admin1 = admin_name.get((cc, city.get("admin1code") or ""), "")
         pop = int(city.get("population") or 0)
         population[(cc, admin1)] += pop
         rows.append(((city["name"], lat, lon, "city", cc, admin1, pop, "backbone", f"geonames:{gid}"),

@@ -53,15 +53,26 @@ def resolve_in_document(names: Sequence[str], gazetteer: Gazetteer, countries: I
     first = {key: gazetteer.candidates(key[0], given, key[1], limit=12) for key in keys}
     doc_countries = document_countries({k[0]: v for k, v in first.items()}, given)
     second = {key: gazetteer.candidates(key[0], doc_countries, key[1], limit=12) for key in keys}
-    anchors = [c[0].place for c in second.values() if c and c[0].place.kind not in ("country", "admin1")]
+    anchors = [c[0].place for c in second.values() if c and c[0].place.kind not in ("country", "continent", "admin1")]
+    # "Huntsville ... Walker County ... Texas": the admin areas the document names vouch for places inside them
+    areas = {(c[0].place.country, c[0].place.name) for c in second.values()
+             if c and c[0].place.kind == "admin1"} | \
+            {(c[0].place.country, c[0].place.admin1) for c in second.values() if c and c[0].place.kind == "admin2"}
     best: dict[tuple[str, str], Candidate | None] = {}
     for key, candidates in second.items():
         if not candidates:
             best[key] = None
             continue
         others = [a for a in anchors if a is not candidates[0].place]
-        best[key] = max(candidates, key=lambda c: c.score + _nearness(c, others))
+        best[key] = max(candidates, key=lambda c: c.score + _nearness(c, others) + _inside(c, areas))
     return [best[key] for key in zip(names, hints)]
+
+
+def _inside(candidate: Candidate, areas: set[tuple[str, str]]) -> float:
+    place = candidate.place
+    if place.kind in ("admin1", "country", "continent") or not place.admin1:
+        return 0.0
+    return 0.3 if (place.country, place.admin1) in areas else 0.0
 
 
 def _nearness(candidate: Candidate, anchors: list) -> float:

@@ -34,6 +34,7 @@ KIND_PRECISION = {
     "city_district": Precision.POINT,
     "admin1": Precision.ADMIN1,
     "country": Precision.COUNTRY,
+    "continent": Precision.COUNTRY,
 }
 KIND_ALIASES = {
     "governorate": "admin1", "province": "admin1", "oblast": "admin1", "state": "admin1",

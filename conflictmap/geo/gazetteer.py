@@ -186,8 +186,9 @@ class Gazetteer:
                 score -= 0.4
                 reasons.append(f"kind {kind} does not fit the text's '{kind_hint}' (-0.4)")
         elif kind == "country" and match == "exact":
-            score += 0.8
-            reasons.append("a country's name (+0.8)")
+            bonus = 0.8 if not countries or country in countries else 0.3
+            score += bonus
+            reasons.append(f"a country's name (+{bonus})")
         elif kind in ("admin1", "admin2"):
             pass  # weighed against same-named towns in candidates()
         elif kind in SETTLEMENT_KINDS:
@@ -224,8 +225,15 @@ def _admin_or_town(candidate: Candidate, ranked: list[Candidate]) -> Candidate:
     place = candidate.place
     if place.kind not in ("admin1", "admin2"):
         return candidate
+    bare = fold(ADMIN_WORDS.sub("", place.name))
+
+    def inside(town: Place) -> bool:
+        if town.admin1:
+            return town.admin1 in (place.name, place.admin1)
+        return abs(town.lat - place.lat) + abs(town.lon - place.lon) < 1.5  # no admin recorded: near its centre
+
     twin = any(c.place.kind in SETTLEMENT_KINDS and c.place.country == place.country and c.match == "exact"
-               and (c.place.admin1 in (place.name, place.admin1) if c.place.admin1 else True) for c in ranked)
+               and skeleton(c.place.name) == skeleton(bare) and inside(c.place) for c in ranked)
     change, why = (-0.3, "a town of the same name is there (-0.3)") if twin else \
         (0.2 if place.kind == "admin1" else 0.0, "an admin area with no town of that name (+0.2)")
     return Candidate(place=place, score=round(candidate.score + change, 4), match=candidate.match,
