@@ -100,6 +100,25 @@ def cmd_lookup(args) -> int:
     return EXIT_OK
 
 
+def cmd_evaluate(args) -> int:
+    from .evaluate import read_gold, score
+
+    try:
+        gold = [g for g in read_gold(args.gold) if g.get("required", True) or args.all]
+    except (OSError, ValueError) as err:
+        print(f"conflictmap: {err}", file=sys.stderr)
+        return EXIT_NOTHING
+    result = build(args.paths, profiles=args.profile, gazetteer_paths=args.gazetteer or (), progress=None)
+    _report_problems([p for p in result.problems if p.fatal])
+    by_id = {a.id: a for a in result.articles}
+    found = [claim_record(item, by_id) for item in result.claims]
+    s = score(gold, found, result.profile)
+    print(f"claims   precision {s.precision:.3f}  recall {s.recall:.3f}  F1 {s.f1:.3f}  "
+          f"(gold {s.gold}, found {s.found}, matched {s.matched_gold})")
+    print(f"sources  accuracy {s.source_accuracy:.3f}  ({s.sources_right} of {s.matched_gold} matched claims)")
+    return EXIT_OK
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="conflictmap",
                                   description="Map who holds, took, contests or left which places, from news articles.")
@@ -125,6 +144,13 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
     common(c)
     c.set_defaults(run=cmd_claims)
+
+    ev = commands.add_parser("evaluate", help="score extracted claims against gold annotations (JSON lines)")
+    ev.add_argument("gold", help="gold claims, one JSON object per line (see tests/data/gold/README.md)")
+    ev.add_argument("paths", nargs="+", help="the articles the gold annotates")
+    ev.add_argument("--all", action="store_true", help="count claims marked required: false too")
+    common(ev)
+    ev.set_defaults(run=cmd_evaluate)
 
     lk = commands.add_parser("lookup", help="look a place name up in the gazetteer")
     lk.add_argument("name")

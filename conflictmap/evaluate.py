@@ -94,3 +94,46 @@ def claim_matches(gold: dict, found: dict, profile: Profile | None = None, check
 def match_all(gold_rows: list[dict], found: list[dict], profile: Profile | None = None) -> list[Match]:
     """For each gold claim, an extracted claim that matches it (or None)."""
     return [Match(g, next((f for f in found if claim_matches(g, f, profile)), None)) for g in gold_rows]
+
+
+@dataclass(frozen=True)
+class Score:
+    gold: int
+    found: int
+    matched_gold: int      # gold claims with a found claim of the same article, side and place
+    matched_found: int     # found claims that match some gold claim
+    sources_right: int     # matched gold claims whose best match also names the right source
+
+    @property
+    def precision(self) -> float:
+        return self.matched_found / self.found if self.found else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.matched_gold / self.gold if self.gold else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    @property
+    def source_accuracy(self) -> float:
+        return self.sources_right / self.matched_gold if self.matched_gold else 0.0
+
+
+def score(gold_rows: list[dict], found: list[dict], profile: Profile | None = None) -> Score:
+    """Precision and recall of claims (same article, side, place within tolerance) and source accuracy.
+
+    Background claims (past) are left out of `found`: gold annotations list current claims only."""
+    current = [f for f in found if not f.get("past")]
+    articles = {g["article"] for g in gold_rows}
+    current = [f for f in current if f.get("article") in articles]
+    matched_gold = sources_right = 0
+    for g in gold_rows:
+        same = [f for f in current if claim_matches(g, f, profile, check_source=False)]
+        if same:
+            matched_gold += 1
+            sources_right += any(source_matches(g["source"], f.get("source", ""), profile) for f in same)
+    matched_found = sum(any(claim_matches(g, f, profile, check_source=False) for g in gold_rows) for f in current)
+    return Score(len(gold_rows), len(current), matched_gold, matched_found, sources_right)

@@ -42,9 +42,9 @@ def resolve_one(claim: Claim, gazetteer: Gazetteer) -> ResolvedClaim:
     allowed = set(region) | {n for c in region for n in gazetteer.neighbours.get(c, ())}
     for candidate in gazetteer.candidates(claim.place_hint, region, hint, limit=10):
         place = candidate.place
-        if hint in FACILITY_HINTS and place.kind not in ("airport", "air_base", "military_base", "border_crossing",
-                                                          "landmark", "district"):
-            continue  # "Aleppo airport" must not fall back on the city of Aleppo
+        if hint in FACILITY_HINTS | {"district"} and place.kind not in (
+                "airport", "air_base", "military_base", "border_crossing", "landmark", "district"):
+            continue  # "Aleppo airport" must not fall back on the city, nor a neighbourhood on a namesake town
         if region and place.country not in allowed and place.kind != "country":
             continue  # a namesake far from the war is no answer
         return ResolvedClaim(claim=claim, place=place, score=candidate.score, reasons=candidate.reasons)

@@ -14,7 +14,7 @@ from .sentences import Sentence, split_sentences
 
 __all__ = ["extract_claims"]
 
-SUBJECT_PRONOUN = re.compile(r"\b(?:they|it|the\s+group|the\s+militia|the\s+faction|the\s+alliance|"
+SUBJECT_PRONOUN = re.compile(r"\b(?:they|it|the\s+group|the\s+militia|the\s+faction|the\s+alliance|the\s+movement|"
                              r"the\s+coalition|the\s+fighters|(?:its|their)\s+(?:units|fighters|forces|troops|men|"
                              r"members|militants))\b", re.I)
 DISCOURSE_SHIFT = re.compile(r"^\s*(?:meanwhile|however|elsewhere|separately|in\s+response|on\s+the\s+other\s+hand|"
@@ -115,10 +115,14 @@ def _sentence_claims(sentence: Sentence, ctx: _Context) -> list[Claim]:
 def _anaphoric_places(text: str, sentence: Sentence, places: list[Mention], ctx: _Context) -> list[Mention]:
     """'the city', 'the international airport': refer back to the last city named."""
     extra: list[Mention] = []
-    earlier = [p for p in ctx.last_places if p.hint in ("", "city", "town", "village")]
+    def settlement(p: Mention) -> bool:  # a place named in its own right, not to locate another
+        return p.hint in ("", "city", "town", "village") and not p.metonym and not LOCATION_BEFORE.search(
+            text[max(0, p.start - 30):p.start]) and not re.search(r"\bto\s+(?:the\s+)?$", text[max(0, p.start - 6):p.start])
+
+    earlier = [p for p in ctx.last_places if settlement(p)]
     for match in ANAPHORIC_PLACE.finditer(text, sentence.start, sentence.end):
         noun = match.group(1).lower()
-        before = [p for p in places if p.end <= match.start() and p.hint in ("", "city", "town", "village")]
+        before = [p for p in places if p.end <= match.start() and settlement(p)]
         pool = before or earlier
         same_kind = [p for p in pool if p.hint == noun]
         referent = (same_kind or pool or [None])[-1]
@@ -186,6 +190,9 @@ def _frame(trigger: Trigger, start: int, end: int, text: str, sentence: Sentence
             objects = _repel_place(end, text, sentence, places, ctx)
         if objects:
             yield actor, objects, trigger.status, trigger.rule, False
+            attacker = [a for a in actors if start <= a.start < end and a.side != actor.side]
+            if voice == "repel" and attacker:  # "repelled a Houthi assault on Hays": the Houthis contest it too
+                yield attacker[0], objects, "contested", "repelled-assault-by", False
     elif voice == "noun":
         actor = _agent_of_noun(start, end, text, sentence, actors)
         if actor is None:
@@ -257,6 +264,12 @@ def _subject(trigger_start: int, text: str, sentence: Sentence, actors: list[Men
     for match in SUBJECT_PRONOUN.finditer(text, window_start, trigger_start):
         pronoun = match
     actor = candidates[-1] if candidates else None
+    if actor is not None:  # "KIA units and allied resistance fighters broke into": the first named leads
+        for earlier in reversed(candidates[:-1]):
+            if re.fullmatch(r"[\s\w'’-]{0,25}?\s+and\s+(?:allied\s+|other\s+|affiliated\s+)?",
+                            text[earlier.end:actor.start]) and earlier.side != actor.side:
+                actor = earlier
+                break
     if pronoun is not None and (actor is None or pronoun.start() > actor.end):
         gap = text[pronoun.end():trigger_start]
         if len(gap.split()) <= 6 and not BLOCKERS.search(gap):
@@ -280,6 +293,11 @@ def _pronoun_referent(pronoun: re.Match, attributions: list[Attribution], ctx: _
             if speaker:
                 return speaker[-1]
     before = [a for a in actors if a.end <= pronoun.start() and not a.metonym and not a.held]
+    group = re.match(r"the\s+(?:group|militia|faction|alliance|movement)", pronoun.group(0), re.I)
+    if group:  # "the group" is an armed group, not a state's army
+        before = [a for a in before if a.side != "government"]
+        history = [a for a in (ctx.last_actor, ctx.last_agent) if a is not None and a.side != "government"]
+        return before[-1] if before else (history[0] if history else None)
     if before:
         return before[-1]
     return ctx.last_actor or ctx.last_agent
@@ -310,11 +328,14 @@ def _objects(trigger_end: int, text: str, sentence: Sentence, places: list[Menti
                     return result  # a new clause: the object list is over
         tail_start = place.start - len(pieces[-1])
         tail = text[max(cursor, tail_start):place.start]
-        if in_aside or place.metonym:
+        if in_aside:
             cursor = place.end
             continue
         if OBJECT_STOP.search(tail) or any(max(cursor, tail_start) <= t < place.start for t in other_triggers):
             break  # "located near X"; "capturing villages and closing in on X": X is the next trigger's
+        if place.metonym:
+            cursor = place.end
+            continue
         if any(max(cursor, tail_start) <= a.start < place.start and not a.text.endswith(("'s", "’s"))
                and not ENEMY_IN.match(text[a.end:place.start]) for a in actors) and not COORDINATION.search(tail):
             break  # another actor's clause; but "besieging rebels in Homs" names where the enemy is

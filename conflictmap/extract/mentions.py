@@ -12,6 +12,15 @@ PREPOSITIONS = frozenset(
 )
 FACILITY_AFTER = re.compile(r"\s+(?:airport|air\s*base|airbase|base|academy|barracks|college|school|hospital|"
                             r"airfield|police\s+station|headquarters|compound)\b", re.I)
+# After a capital standing for its government comes what governments do: say, want, deny, warn...
+METONYM_SUBJECT = re.compile(r"^(?:['’]s\b|\s*,|\s+(?:\w+ly\s+)?(?:has|have|had|is|was|will|would|must|should|"
+                             r"could|can|may|said|says|say|insisted|insists|warned|warns|urged|urges|denied|denies|"
+                             r"accused|accuses|claimed|claims|announced|announces|called|calls|demanded|demands|"
+                             r"condemned|condemns|wants|wanted|rejected|rejects|blamed|blames|responded|threatened|"
+                             r"threatens|pledged|pledges|vowed|vows|backed|backs|supports|supported|sent|sends|"
+                             r"agreed|agrees|refused|refuses|ordered|orders|launched|launches|struck|strikes|"
+                             r"declared|declares|confirmed|confirms|stated|states|added|adds|believes|sees|"
+                             r"considers|recognised|recognized|and\s+\w+\s+(?:have|said|say))\b)", re.I)
 HELD_SUFFIX = re.compile(r"^-(held|controlled|run|occupied|dominated|besieged)\b", re.I)
 
 
@@ -83,7 +92,8 @@ class NameMatcher:
             return Mention(start, end, written, "source", entry.name, side=entry.side, hint=entry.kind)
         held = HELD_SUFFIX.match(text[end:end + 14])
         metonym = entry.metonym or False
-        if metonym and _preceded_by_preposition(text, start):
+        if metonym and (_preceded_by_preposition(text, start) or not METONYM_SUBJECT.match(text[end:end + 40])):
+            # "allied with Damascus", "Russia pounded Kyiv": the city, not its government
             return Mention(start, end, written, "place", written, hint="city")
         return Mention(start, end, written, "actor", entry.name, side=entry.side,
                        held=held.group(1).lower() if held else "", metonym=metonym)
@@ -174,13 +184,16 @@ kurd kurds israeli palestinian iranian lebanese jordanian saudi emirati qatari e
 """.split())
 
 
+_AFFILIATION = re.compile(r"-(?:backed|led|held|controlled|based|run|allied|aligned|occupied|made|born)$", re.I)
+
+
 def _clean_name(name: str) -> tuple[int, str]:
     """Strip leading non-place words; returns (chars stripped, rest)."""
     words = name.split()
     drop = 0
     stripped = 0
-    while drop < len(words) and (words[drop].lower().strip("'’") in NOT_PLACE_WORDS or
-                                 re.sub(r"['’]s$", "", words[drop]).lower() in NOT_PLACE_WORDS):
+    while drop < len(words) and (words[drop].lower().strip("'’") in NOT_PLACE_WORDS or _AFFILIATION.search(words[drop])
+                                 or re.sub(r"['’]s$", "", words[drop]).lower() in NOT_PLACE_WORDS):
         stripped += len(words[drop]) + 1
         drop += 1
     rest = " ".join(words[drop:])
@@ -241,6 +254,11 @@ def find_places(text: str, start: int, end: int, taken: list[Mention]) -> list[M
             continue  # "Currently," "Launched last week": a capitalised first word, not a place
         # "Tehran's influence": a possessive names the government, unless a part of the place follows
         metonym = possessive and not PLACE_PART_AFTER.match(text[match.end():match.end() + 40])
+        # "the Oskil", "the Euphrates" (a river), "the Gaza side of the crossing": not a place taken
+        if re.search(r"\bthe\s+$", text[max(0, s - 5):s]) and " " not in name and not possessive:
+            metonym = True
+        if re.match(r"\s+side\s+of\b", text[s + len(name):s + len(name) + 10]):
+            metonym = True
         if not any(s < m.end and m.start < s + len(name) for m in taken):
             found.append(Mention(s, s + len(name), text[s:s + len(name)], "place", name, metonym=metonym))
     return _drop_overlaps(found)

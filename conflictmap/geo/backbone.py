@@ -15,7 +15,7 @@ from typing import Callable, Iterable
 
 from .names import fold, skeleton
 
-FORMAT = 11  # bump when the compiled layout or the folding rules change
+FORMAT = 12  # bump when the compiled layout or the folding rules change
 MIN_POPULATION = 500
 
 SCHEMA = """
@@ -168,6 +168,15 @@ def country_names(name: str, iso3: str, facts: dict) -> list[str]:
     return names
 
 
+def country_aliases() -> dict[str, list[str]]:
+    """Names news uses for countries that the packages lack ("Britain", "U.S."), from data/country_aliases.csv."""
+    import csv
+    from importlib import resources
+
+    table = resources.files("conflictmap.geo").joinpath("data/country_aliases.csv").read_text(encoding="utf-8")
+    return {row["country"]: row["aliases"].split("|") for row in csv.DictReader(table.splitlines())}
+
+
 def admin_aliases() -> dict[tuple[str, str], list[str]]:
     """Abbreviations of first-level areas that news uses ("Ind.", "W.Va."), from data/admin_aliases.csv."""
     import csv
@@ -187,6 +196,7 @@ def backbone_rows() -> tuple[list[tuple[Row, list[str]]], dict[str, object]]:
     countries = cache.get_countries()
     centres = _country_centres(cities)
     facts = country_facts()
+    extra_names = country_aliases()
     rows: list[tuple[Row, list[str]]] = []
     capitals: dict[str, str] = {}
     for code, country in sorted(countries.items()):
@@ -197,7 +207,7 @@ def backbone_rows() -> tuple[list[tuple[Row, list[str]]], dict[str, object]]:
         lat, lon = round(float(point[0]), 4), round(float(point[1]), 4)
         rows.append(((country["name"], lat, lon, "country", code, "", int(country.get("population") or 0),
                       "backbone", f"geonames:{country['geonameid']}"),
-                     country_names(country["name"], country["iso3"], fact)))
+                     country_names(country["name"], country["iso3"], fact) + extra_names.get(code, [])))
         if country.get("capital"):
             capitals[fold(country["capital"])] = code
     for continent in sorted(cache.get_continents().values(), key=lambda c: c["name"]):

@@ -22,6 +22,7 @@ class Actor:
     aliases: tuple[str, ...]
     exact: tuple[str, ...] = ()
     metonym: bool = False
+    shared: bool = False  # names also used in other wars' news: they do not point to this war
 
 
 @dataclass(frozen=True)
@@ -86,7 +87,8 @@ def parse_profile(text: str, origin: str) -> Profile:
         sides = {key: Side(key, str(v.get("label", key)), str(v.get("colour", UNKNOWN_COLOUR)))
                  for key, v in data.get("sides", {}).items()}
         actors = [Actor(name=a["name"], side=a.get("side", UNKNOWN_SIDE), aliases=tuple(a.get("aliases", ())),
-                        exact=tuple(a.get("exact", ())), metonym=bool(a.get("metonym", False)))
+                        exact=tuple(a.get("exact", ())), metonym=bool(a.get("metonym", False)),
+                        shared=bool(a.get("shared", False)))
                   for a in data.get("actors", [])]
         sources = [KnownSource(name=s["name"], kind=s.get("kind", "media"), side=s.get("side", ""),
                                aliases=tuple(s.get("aliases", ())), exact=tuple(s.get("exact", ())))
@@ -135,6 +137,8 @@ def distinctive_names(profile: Profile) -> tuple[str, ...]:
     """Words that point to this war: its keywords, its actors' names and acronyms, its own sources."""
     names = list(profile.keywords)
     for actor in profile.actors:
+        if actor.shared:
+            continue
         names.extend(actor.exact)
         names.extend(a for a in (actor.name, *actor.aliases) if any(ch.isupper() for ch in a[1:]) or " " in a
                      and a[:1].isupper())
