@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -111,8 +112,9 @@ def parse_profile(text: str, origin: str) -> Profile:
     )
 
 
+@lru_cache(maxsize=1)
 def bundled_profiles() -> dict[str, Profile]:
-    """The profiles shipped with conflictmap, by name."""
+    """The profiles shipped with conflictmap, by name (read once)."""
     found = {}
     for entry in sorted(resources.files(__package__).iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".toml"):
@@ -147,12 +149,26 @@ def distinctive_names(profile: Profile) -> tuple[str, ...]:
     return tuple(dict.fromkeys(n for n in names if len(n) >= 2))
 
 
+_PATTERNS: dict[int, tuple[Profile, list[re.Pattern]]] = {}
+
+
+def _name_patterns(profile: Profile) -> list[re.Pattern]:
+    """One pattern for the acronyms (as written) and one for the other names (any case), compiled once."""
+    cached = _PATTERNS.get(id(profile))
+    if cached is None or cached[0] is not profile:
+        names = distinctive_names(profile)
+        patterns = []
+        for group, flags in (([n for n in names if n.isupper()], 0), ([n for n in names if not n.isupper()], re.I)):
+            if group:
+                ordered = sorted(group, key=len, reverse=True)
+                patterns.append(re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, ordered)) + r")(?!\w)", flags))
+        cached = _PATTERNS[id(profile)] = (profile, patterns)
+    return cached[1]
+
+
 def keyword_hits(profile: Profile, text: str) -> int:
-    hits = 0
-    for word in distinctive_names(profile):
-        flags = 0 if word.isupper() else re.I
-        hits += len(re.findall(rf"(?<!\w){re.escape(word)}(?!\w)", text, flags))
-    return hits
+    """How often the article uses names that point to this profile's war."""
+    return sum(len(pattern.findall(text)) for pattern in _name_patterns(profile))
 
 
 def choose_profiles(text: str, available: dict[str, Profile]) -> list[Profile]:
@@ -166,10 +182,19 @@ def choose_profiles(text: str, available: dict[str, Profile]) -> list[Profile]:
     return [available[name] for hits, name in scored if hits == best or hits >= max(2, best / 3)]
 
 
+_MERGED: dict[tuple, Profile] = {}
+
+
 def profile_for(text: str, available: dict[str, Profile], forced: list[Profile] | None = None) -> Profile:
-    """The merged profile to read one article with: the forced ones, or those chosen from its text."""
+    """The merged profile to read one article with: the forced ones, or those chosen from its text.
+    The same choice gives the same Profile object, so what is compiled from it is compiled once."""
     chosen = forced if forced else choose_profiles(text, available)
-    merged = available.get("common") or Profile(name="common", title="")
-    for profile in reversed(chosen):  # the best-matching profile is merged last and wins on conflicts
-        merged = profile.merged(merged)
-    return merged
+    key = (id(available), tuple(id(p) for p in chosen))
+    if key not in _MERGED:
+        merged = available.get("common") or Profile(name="common", title="")
+        for profile in reversed(chosen):  # the best-matching profile is merged last and wins on conflicts
+            merged = profile.merged(merged)
+        if len(_MERGED) > 256:
+            _MERGED.clear()
+        _MERGED[key] = merged
+    return _MERGED[key]
