@@ -17,7 +17,6 @@ KNOWN_GAPS = {
         "denial by an unnamed 'military source' whose side the text does not say",
     ("04_raqa_sdf.txt", "Albu Kamal", "controlled"): "'a string of towns along the Euphrates ..., including Albu Kamal'",
     ("06_jisr_shughour_translated.txt", "Jisr al-Shughour", "captured"): "nominal 'its taking of complete control over'",
-    ("08_palmyra_is.txt", "Palmyra", "attacked"): "'its jets' of a ministry not yet known as an actor",
     ("14_khan_sheikhoun.txt", "Morek", "controlled"): "'a rebel-held pocket further south that includes the town of Morek'",
 }
 

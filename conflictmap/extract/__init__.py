@@ -15,19 +15,27 @@ from .sentences import Sentence, split_sentences
 __all__ = ["extract_claims"]
 
 SUBJECT_PRONOUN = re.compile(r"\b(?:they|it|the\s+group|the\s+militia|the\s+faction|the\s+alliance|the\s+movement|"
-                             r"the\s+coalition|the\s+fighters|(?:its|their)\s+(?:units|fighters|forces|troops|men|"
-                             r"members|militants))\b", re.I)
+                             r"the\s+coalition|the\s+fighters|we|our\s+(?:forces|fighters|units|troops|men|"
+                             r"heroes|army)|(?:its|their)\s+(?:units|fighters|forces|troops|men|members|militants|jets|"
+                             r"warplanes|aircraft|drones|artillery|navy|air\s+force))\b", re.I)
 DISCOURSE_SHIFT = re.compile(r"^\s*(?:meanwhile|however|elsewhere|separately|in\s+response|on\s+the\s+other\s+hand|"
                              r"but|in\s+contrast|by\s+contrast|at\s+the\s+same\s+time)\b", re.I)
 # "rebel-held Idlib", "rebel-held territories in Idlib province": the place follows within a few words
 HELD_GAP = re.compile(r"^\s*(?:[\w-]+\s+){0,2}(?:(?:in|of|across|around)\s+)?(?:the\s+)?$", re.I)
-STRONGHOLD_AFTER = re.compile(r"^\s+(?:stronghold|bastion|bulwark|enclave|heartland|redoubt)\b", re.I)
+STRONGHOLD_AFTER = re.compile(r"^(?:['’]s?)?\s+(?:(?:last|main|major|final|key|de\s+facto|largest|biggest|"
+                              r"remaining|only|principal)\s+)*(?:stronghold|bastion|bulwark|enclave|heartland|redoubt|"
+                              r"capital|headquarters)\b", re.I)
+IN_HANDS = re.compile(r"\bin\s+(?:the\s+)?(?:firm\s+)?$", re.I)
+UNDER_SIEGE = re.compile(r"^\s+(?:siege|blockade|encirclement|bombardment)\b", re.I)
 # "south-west of Afrin", "10 km from Hama", "near Idlib": a place named to locate another one
 LOCATION_BEFORE = re.compile(r"\b(?:(?:north|south|east|west)(?:-?(?:east|west))?(?:ern)?\s+(?:outskirts\s+)?of|near|"
                              r"outside|from|between|towards?|beyond|across)\s+(?:the\s+)?(?:\w+\s+)?$", re.I)
 # a sentence that goes on with the report of the one before ("This represents...", "It said...")
 CONTINUATION = re.compile(r"^\W*(?:this|these|that|such|it|its)\b", re.I)
-ENEMY_IN = re.compile(r"^\s+(?:in|inside|at|around|holed\s+up\s+in)\b", re.I)
+ENEMY_IN = re.compile(r"^\s+(?:(?:positions|targets|bases|fighters|troops|convoys|strongholds|sites|depots|"
+                      r"outposts|units)\s+)?(?:in|inside|at|around|near|holed\s+up\s+in)\b", re.I)
+# "ordered units to withdraw from X": an order carried out is reported as the withdrawal itself
+ORDERED_TO = re.compile(r"\b(?:ordered|authori[sz]ed|instructed|told|allowed)\s+(?:[\w'’-]+\s+){0,4}to\s*$", re.I)
 RELATIVE_AFTER = re.compile(r"^\s*,\s*(?:which|who|that)\b", re.I)
 NOT_SUBJECT_BEFORE = re.compile(r"(?<!hundreds )(?<!dozens )(?<!thousands )(?<!scores )(?<!some )(?<!many )(?<!most )"
                                 r"(?<!all )(?<!remnants )(?<!members )(?<!forces )(?<!fighters )(?<!troops )"
@@ -237,7 +245,17 @@ def _actor_frames(text: str, sentence: Sentence, actors: list[Mention], places: 
             if objects:
                 yield actor, objects[:1] if not objects[0][1] else objects, "controlled", f"{actor.held}-adjective", \
                     actor.start, actor.end + len(actor.held) + 1, False
-        if STRONGHOLD_AFTER.match(text[actor.end:actor.end + 30]):  # "Rastan, a rebel stronghold"
+        if IN_HANDS.search(text[max(sentence.start, actor.start - 40):actor.start]) and \
+                re.match(r"\s+hands\b", text[actor.end:actor.end + 8]):  # "remains firmly in military hands"
+            subject = _passive_subject(actor.start, text, sentence, places)
+            if subject:
+                yield actor, subject, "controlled", "in-actor-hands", actor.start, actor.end + 6, False
+        siege = UNDER_SIEGE.match(text[actor.end:actor.end + 30])
+        if siege and UNDER_ACTOR_CONTROL.search(text[max(sentence.start, actor.start - 30):actor.start]):
+            subject = _passive_subject(actor.start, text, sentence, places)  # "remains under RSF siege"
+            if subject:
+                yield actor, subject, "contested", "under-actor-siege", actor.start, actor.end + siege.end(), True
+        if STRONGHOLD_AFTER.match(text[actor.end:actor.end + 40]):  # "Rastan, a rebel stronghold"
             subject = _passive_subject(actor.start, text, sentence, places)
             if subject:
                 yield actor, subject, "controlled", "actor-stronghold", actor.start, actor.end + 12, False
@@ -280,18 +298,25 @@ def _subject(trigger_start: int, text: str, sentence: Sentence, actors: list[Men
     if BLOCKERS.search(gap) or len(gap.split()) > 20 or ";" in gap:
         return None
     if re.search(r"\bto\s*$", gap) and not re.search(r"\b(?:managed|succeeded|began|started|continued|continue|"
-                                                     r"continues|went\s+on)\s+to\s*$", gap):
+                                                     r"continues|went\s+on)\s+to\s*$", gap) \
+            and not ORDERED_TO.search(gap):
         return None  # "vowed to take", "plans to capture"
     return actor
 
 
 def _pronoun_referent(pronoun: re.Match, attributions: list[Attribution], ctx: _Context,
                       actors: list[Mention]) -> Mention | None:
-    for attribution in attributions:  # "rebels said they had taken": the speaker
+    for attribution in attributions:  # "rebels said they had taken", "the ministry said its troops": the speaker
         if attribution.scope_start <= pronoun.start() <= attribution.scope_start + 12 and attribution.speaker_side:
-            speaker = [a for a in actors if a.end <= attribution.scope_start]
+            speaker = [a for a in actors if a.end <= attribution.scope_start and a.side == attribution.speaker_side]
             if speaker:
                 return speaker[-1]
+            source = attribution.source
+            return Mention(pronoun.start(), pronoun.end(), source.name, "actor", source.name, side=source.side)
+    if re.match(r"we|our\b", pronoun.group(0), re.I):  # a statement in the first person: its author
+        author = next((s for s in reversed(ctx.attributor.history) if s.side), None)
+        if author is not None:
+            return Mention(pronoun.start(), pronoun.end(), author.name, "actor", author.name, side=author.side)
     before = [a for a in actors if a.end <= pronoun.start() and not a.metonym and not a.held]
     group = re.match(r"the\s+(?:group|militia|faction|alliance|movement)", pronoun.group(0), re.I)
     if group:  # "the group" is an armed group, not a state's army
@@ -319,9 +344,12 @@ def _objects(trigger_end: int, text: str, sentence: Sentence, places: list[Menti
         between = text[cursor:place.start]
         pieces = between.split(",")
         if len(pieces) > 1:
-            for piece in pieces[1:]:
+            for number, piece in enumerate(pieces[1:], start=1):
                 if COORDINATION.match(piece):
                     in_aside = False
+                elif number == len(pieces) - 1 and not piece.strip() and len(pieces) == 2 \
+                        and re.search(r"\b(?:capital|city|town|village|base|hub|port|stronghold)\s*$", pieces[0]):
+                    in_aside = False  # "the state capital, Sittwe": the name of what was just named
                 elif PARENTHETICAL_SEGMENT.match(piece) or not piece.strip():
                     in_aside = in_aside or bool(piece.strip())
                 else:
@@ -336,7 +364,7 @@ def _objects(trigger_end: int, text: str, sentence: Sentence, places: list[Menti
         if place.metonym:
             cursor = place.end
             continue
-        if any(max(cursor, tail_start) <= a.start < place.start and not a.text.endswith(("'s", "’s"))
+        if any(max(cursor, tail_start) <= a.start < place.start and not a.text.endswith(("'s", "’s")) and not a.held
                and not ENEMY_IN.match(text[a.end:place.start]) for a in actors) and not COORDINATION.search(tail):
             break  # another actor's clause; but "besieging rebels in Homs" names where the enemy is
         if len(tail.split()) > 12:

@@ -50,7 +50,8 @@ TRIGGERS: tuple[Trigger, ...] = (
        r"(?:\w+\s+){0,3}?(?:control|hold|grip|authority)\s+(?:over|of|on|in)\b", "controlled", "active",
        "asserted-control"),
     _t(r"\b(?:in\s+(?:full\s+|complete\s+|effective\s+)?control\s+of)", "controlled", "active", "in-control-of"),
-    _t(r"\b(?:controls|control|controlled|controlling|holds|hold|holding|occupies|occupy|occupied|run|runs|"
+    _t(r"\b(?:(?:has|have)\s+(?:\w+\s+)?held|(?:is|are)\s+(?:still\s+)?occupying|occupying|"
+       r"controls|control|controlled|controlling|holds|hold|holding|occupies|occupy|occupied|run|runs|"
        r"dominate|dominates|rule|rules)\b(?!\s+(?:of|over|talks|meetings|elections|by|a\s+(?:meeting|vote|rally)))",
        "controlled", "active", "controls"),
     # state media's idiom for a recapture: "restored security and stability to X"
@@ -58,8 +59,16 @@ TRIGGERS: tuple[Trigger, ...] = (
        r"order|calm|state\s+authority)(?:\s+and\s+(?:security|stability|order|calm))?\s+(?:to|in|over)\b",
        "captured", "active", "restored-security-to"),
     # contested, active
-    _t(r"\b(?:advanced|advancing|advance|advances|pushed|pushing|push|pushes|moved|moving|marched|marching)\s+"
-       r"(?:deeper\s+|further\s+)?(?:on|into|toward|towards|to)\b", "contested", "active", "advanced-on"),
+    _t(r"\b(?:advanced|advancing|advance|advances|pushed|pushing|push|pushes|moved|moving|marched|marching|rolled|"
+       r"rolling|drove|driving|thrust|thrusting)\s+(?:deeper\s+|further\s+|on\s+)?(?:on|into|toward|towards|to)\b",
+       "contested", "active", "advanced-on"),
+    _t(r"\b(?:operating|operate|operates|operated|deployed|stationed|dug\s+in|entrenched)\s+(?:in|inside)\b",
+       PRESENCE, "active", "operating-in"),
+    _t(r"\b(?:remain|remains|remained|stay|stays|stayed)\s+(?:\w+\s+)?(?:in|inside)\b", "controlled", "active",
+       "remain-in"),
+    _t(r"\b(?:attacked|attack|attacks|attacking|assaulted|assaulting|stormed)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,3}?"
+       r"(?:positions|bases|outposts|posts|camps|defences|defenses|lines)\s+(?:in|at|around|near)\b",
+       "contested", "active", "attacked-positions-in"),
     _t(r"\b(?:closing|closed|close|closes|closer)\s+in\s+on\b", "contested", "active", "closing-in-on"),
     _t(r"\b(?:besieged|besieging|besiege|besieges|encircled|encircling|encircle|encircles|laid\s+siege\s+to|"
        r"lay\s+siege\s+to|laying\s+siege\s+to)\b", "contested", "active", "besieged"),
@@ -74,7 +83,9 @@ TRIGGERS: tuple[Trigger, ...] = (
     _t(r"\bpresence\s+(?:in|inside|at)\b", PRESENCE, "active", "presence-in"),
     # withdrawn, active
     _t(r"\b(?:withdrew|withdrawn|withdraw|withdraws|withdrawing|pulled\s+out|pulling\s+out|pull\s+out|pulls\s+out|"
-       r"retreated|retreating|retreat|retreats|pulled\s+back|pulling\s+back|redeployed|fled)\s+(?:from|of|out\s+of)\b",
+       r"retreated|retreating|retreat|retreats|pulled\s+back|pulling\s+back|redeployed|fled)\s+"
+       r"(?:(?:its|their|the|his|her|remaining|last|\d+\w*|[A-Z][\w-]*|division|brigade|troops|forces|units|"
+       r"soldiers|fighters)\s+){0,4}?(?:from|of|out\s+of)\b",
        "withdrawn", "active", "withdrew-from"),
     _t(r"\b(?:abandoned|abandon|abandons|abandoning|evacuated|evacuate|evacuates|evacuating|vacated|ceded|"
        r"surrendered|handed\s+over)\b", "withdrawn", "active", "abandoned"),
@@ -95,7 +106,8 @@ TRIGGERS: tuple[Trigger, ...] = (
     _t(r"\b(?:carried\s+out|carries\s+out|carrying\s+out|launched|launches|launching|conducted|conducts|staged|"
        r"mounted|dropped|drops|dropping|fired|fires|firing)\s+(?:[\w-]+\s+){0,8}?(?:air\s*strikes|airstrikes|"
        r"air\s+raids|raids|strikes|attacks|bombardments?|barrel\s+bombs|bombs|rockets|rocket\s+shells|shells|"
-       r"mortars?|missiles|drones|artillery)\s+(?:on|against|at|in|around|into|targeting)\b",
+       r"mortars?|missiles|drones|artillery|salvos|barrages|volleys|rounds)\s+(?:on|against|at|in|around|into|"
+       r"targeting)\b",
        "attacked", "active", "carried-out-strikes"),
     # attacked, agentive nouns
     _t(r"\b(?:air\s*strikes?|airstrikes?|air\s+raids?|drone\s+strikes?|drone\s+attacks?|missile\s+strikes?|"
@@ -139,7 +151,7 @@ BLOCKERS = re.compile(
     r"if|unless|whether|against|halt|stop|end\s+to|ceasefire|truce)\b", re.I)
 # Words between a trigger and a place that end the trigger's object.
 OBJECT_STOP = re.compile(
-    r"\b(?:near|located|lies|outside|kilometers|kilometres|km|miles|north\s+of|south\s+of|east\s+of|"
+    r"\b(?:near|located|lies|outside|(?<!square\s)(?:kilometers|kilometres|km|miles)|north\s+of|south\s+of|east\s+of|"
     r"west\s+of|between|toward|towards|road\s+to|road\s+between|highway|after|before|following|since|during|"
     r"amid|while|which|where|whose|who|when|to\s+protect|in\s+order|as\s+part|for\s+the\s+first|from|than|"
     r"against|claiming|killing|leaving|forcing|bordering|border\s+with|on\s+the\s+border|according|with\s+the|"
