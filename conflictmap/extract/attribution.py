@@ -25,7 +25,8 @@ _CHANNEL = re.compile(r"\b(?:on|in|via|through)\s+(?:their|its|his|her|a|an|the)
                       r"(Telegram|Twitter|X|Facebook|WhatsApp|YouTube)(?:\s+(channel|account|page))?", re.I)
 _HEDGES = re.compile(r"^(?:reports?|there|media\s+reports|unconfirmed\s+reports|some\s+reports|initial\s+reports)$",
                      re.I)
-_NP_BOUNDARY = re.compile(r"(?:^|[,;:(]|\b(?:while|and|but|that|as|whereas|after|when|however|meanwhile)\b)\s*", re.I)
+_NP_BOUNDARY = re.compile(r"(?:^|[,;:(]|\)\s*[-–—]|\s[-–—]\s|\b(?:while|and|but|that|as|whereas|after|when|however|"
+                          r"meanwhile)\b)\s*", re.I)
 _LEAD_WORDS = re.compile(r"^(?:however|meanwhile|moreover|also|later|earlier|separately|instead|but|and|so)\b[\s,]*",
                          re.I)
 _BASE_FORMS = frozenset("say state report claim confirm announce assert acknowledge indicate show deny insist "
@@ -33,6 +34,7 @@ _BASE_FORMS = frozenset("say state report claim confirm announce assert acknowle
 _NOT_REPORTED = frozenset("control responsibility victory credit ownership sovereignty authority media news "
                           "forces troops".split())
 PRONOUNS = frozenset("he she they it we i".split())
+_PERSON_NAME = re.compile(r"\b[A-Z][a-z]+(?:[-'’][A-Za-z]+)?\s+(?:(?:al|el|bin|ibn|van|von|de)[- ])?[A-Z][a-z]+")
 _NOT_NAMES = frozenset("monday tuesday wednesday thursday friday saturday sunday january february march april may "
                         "june july august september october november december".split())
 _NAMED_BEFORE = re.compile(r"((?:[A-Z][\w'’-]*)(?:\s+(?:for|of|the|and|[A-Z][\w'’-]*))*)\s*(?:\([^)]*\))?\s*,\s*$")
@@ -81,7 +83,7 @@ class Attributor:
             verb = match.group(1).lower()
             following = sentence[match.end(1):match.end(1) + 20].split()
             next_word = following[0].lower().strip(",.") if following else ""
-            if verb in _BASE_FORMS and next_word != "that":
+            if verb in _BASE_FORMS and next_word not in ("that", "they", "it", "he", "she", "we", "its", "their"):
                 continue  # "assert control", "state media": not a report
             if next_word in _NOT_REPORTED:
                 continue
@@ -156,8 +158,8 @@ class Attributor:
         head = re.sub(r"[^\w\s-]", "", words[-1]).lower()
         if head in self.profile.anonymous_heads or words[0].lower() in ("a", "an", "one", "two", "three", "several"):
             return Source(name=name, kind="anonymous")
-        if words[0][:1].isupper() or name[:1].isupper():
-            return self._remember(Source(name=name, kind="official"))
+        if words[0][:1].isupper() or name[:1].isupper() or _PERSON_NAME.search(name):
+            return self._remember(Source(name=name, kind="official"))  # "regional governor Oleh Syniehubov"
         return None
 
     def _known(self, name: str) -> Source:
