@@ -60,7 +60,8 @@ TRIGGERS: tuple[Trigger, ...] = (
        "captured", "active", "restored-security-to"),
     # contested, active
     _t(r"\b(?:advanced|advancing|advance|advances|pushed|pushing|push|pushes|moved|moving|marched|marching|rolled|"
-       r"rolling|drove|driving|thrust|thrusting)\s+(?:deeper\s+|further\s+|on\s+)?(?:on|into|toward|towards|to)\b",
+       r"rolling|drove|driving|thrust|thrusting)\s+(?:deeper\s+|further\s+|on\s+|(?:north|south|east|west)(?:ward)?\s+)?"
+       r"(?:on|into|toward|towards|to)\b",
        "contested", "active", "advanced-on"),
     _t(r"\b(?:operating|operate|operates|operated|deployed|stationed|dug\s+in|entrenched)\s+(?:in|inside)\b",
        PRESENCE, "active", "operating-in"),
@@ -123,6 +124,8 @@ TRIGGERS: tuple[Trigger, ...] = (
        "came-under-control"),
     _t(r"\b(?:held|controlled|run|occupied|ruled|dominated|governed|defended|secured)\s+by\b", "controlled", "passive",
        "held-by"),
+    _t(r"\b(?:was|were|been|is|are|being)\s+(?:\w+\s+)?(?:besieged|encircled|surrounded|cut\s+off)\s+"
+       r"(?:\w+\s+){0,2}?by\b", "contested", "passive", "besieged-by"),
     _t(r"\bunder\s+(?:the\s+)?(?:full\s+|firm\s+|complete\s+|effective\s+|total\s+|direct\s+)?control\s+of\b",
        "controlled", "passive", "under-control-of"),
     _t(r"\b(?:stronghold|strongholds|bastion|foothold|heartland|de\s+facto\s+capital|bulwark)\s+"
