@@ -73,8 +73,10 @@ def build(paths: Iterable[str | Path] = ("seeds",), output_dir: str | Path | Non
     by_id = {a.id: a for a in articles}
     fmap = render_map(assessments, profile, by_id, title=title)
     order = {id(c): n for n, c in enumerate(claims)}
-    every = sorted(resolution.resolved + resolution.unresolved + resolution.country_level,
-                   key=lambda item: order[id(item.claim)])
+    # Claims on whole countries ("fled into India", "backed by the UAE") are reading errors: reported, not kept.
+    every = sorted(resolution.resolved + resolution.unresolved, key=lambda item: order[id(item.claim)])
+    if resolution.country_level:
+        say(f"set aside {len(resolution.country_level)} claim(s) on whole countries")
     result = BuildResult(map=fmap, articles=articles, claims=every, assessments=assessments,
                          unresolved=resolution.unresolved, country_level=resolution.country_level,
                          problems=problems, profile=profile)

@@ -9,12 +9,9 @@ from collections import Counter
 from pathlib import Path
 
 from . import __version__
-from .articles import load_articles
-from .build import build, read_claims
+from .build import build
 from .export import CLAIM_COLUMNS, claim_record
 from .geo.gazetteer import Gazetteer
-from .profiles import bundled_profiles, load_profile
-from .resolve import resolve_claims
 
 EXIT_OK, EXIT_PARTIAL, EXIT_NOTHING = 0, 1, 2
 
@@ -55,26 +52,23 @@ def cmd_build(args) -> int:
 
 
 def cmd_claims(args) -> int:
-    articles, problems = load_articles(args.paths)
-    _report_problems(problems)
-    available = bundled_profiles()
-    forced = [load_profile(p, available) for p in args.profile] if args.profile else None
-    claims, _ = read_claims(articles, forced, available)
-    resolution = resolve_claims(claims, Gazetteer(args.gazetteer or (), progress=_progress))
-    order = {id(c): n for n, c in enumerate(claims)}
-    items = sorted(resolution.resolved + resolution.unresolved + resolution.country_level,
-                   key=lambda item: order[id(item.claim)])
-    by_id = {a.id: a for a in articles}
+    try:
+        result = build(args.paths, profiles=args.profile, gazetteer_paths=args.gazetteer or (), progress=None)
+    except ValueError as err:
+        print(f"conflictmap: {err}", file=sys.stderr)
+        return EXIT_NOTHING
+    _report_problems(result.problems)
+    by_id = {a.id: a for a in result.articles}
     out = sys.stdout
     if args.format == "jsonl":
-        for item in items:
+        for item in result.claims:
             out.write(json.dumps(claim_record(item, by_id), ensure_ascii=False) + "\n")
     else:
         writer = csv.DictWriter(out, fieldnames=CLAIM_COLUMNS, lineterminator="\n")
         writer.writeheader()
-        for item in items:
+        for item in result.claims:
             writer.writerow(claim_record(item, by_id))
-    return _exit_code(articles, problems)
+    return _exit_code(result.articles, result.problems)
 
 
 def cmd_lookup(args) -> int:

@@ -9,13 +9,15 @@ from .model import Claim, Precision, ResolvedClaim
 # What the text's hint asks of the gazetteer.
 HINT_FOR_LOOKUP = {"city": "settlement", "town": "settlement", "village": "settlement", "camp": "settlement"}
 FACILITY_HINTS = frozenset({"airport", "air_base", "military_base", "border_crossing", "landmark"})
+SETTLEMENT_HINTS = frozenset({"city", "town", "village"})
+SETTLEMENT_KINDS = frozenset({"city", "town", "village", "camp"})
 
 
 @dataclass(frozen=True)
 class Resolution:
     resolved: list[ResolvedClaim]     # claims with a place on the map
     unresolved: list[ResolvedClaim]   # claims whose place no gazetteer entry matched
-    country_level: list[ResolvedClaim]  # claims about a whole country: not drawn as a place held
+    country_level: list[ResolvedClaim]  # a "claim" on a whole country: a reading error, not a place held
 
 
 def resolve_claims(claims: list[Claim], gazetteer: Gazetteer) -> Resolution:
@@ -47,5 +49,7 @@ def resolve_one(claim: Claim, gazetteer: Gazetteer) -> ResolvedClaim:
             continue  # "Aleppo airport" must not fall back on the city, nor a neighbourhood on a namesake town
         if region and place.country not in allowed and place.kind != "country":
             continue  # a namesake far from the war is no answer
+        if claim.kind_hint in SETTLEMENT_HINTS and place.kind not in SETTLEMENT_KINDS:
+            continue  # "the city", "Aleppo city": a town, not the province or region of that name
         return ResolvedClaim(claim=claim, place=place, score=candidate.score, reasons=candidate.reasons)
     return ResolvedClaim(claim=claim, place=None, score=0.0, reasons=("no gazetteer entry matched",))

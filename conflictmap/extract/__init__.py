@@ -551,7 +551,7 @@ def _past(text: str, sentence: Sentence, t_start: int, span_end: int, ctx: _Cont
     """Whether a claim tells of an earlier state ('had been held since 2020', 'fell in 2016')."""
     before = text[max(sentence.start, t_start - 30):t_start]
     after = text[span_end:min(sentence.end, span_end + 40)]
-    year_match = YEAR.search(after) or YEAR.search(text[t_start:span_end])
+    year_match = YEAR.search(after) or YEAR.search(text[t_start:span_end]) or YEAR.search(text[sentence.start:t_start])
     year = int(year_match.group(1)) if year_match else 0
     if year and "first time since" in text[max(sentence.start, span_end - 10):span_end + 40]:
         year = 0
