@@ -78,12 +78,14 @@ def _claim_item(item: ResolvedClaim, articles: dict[str, Article]) -> str:
             f"{escape.text(claim.actor)} · source: {escape.text(who)} ({escape.text(source_kind)})"]
     if article is not None:
         title = article.title or article.name
-        meta = " · ".join(x for x in (article.outlet, article.published) if x)
+        details = [x for x in (article.outlet, article.published) if x]
+        if article.title:
+            details.append(article.name)
         link = escape.url(article.url)
         title_html = f"<a href='{link}' target='_blank' rel='noopener noreferrer'>{escape.text(title)}</a>" \
             if link else escape.text(title)
-        line.append(f"<br><span style='font-size:11px'>{title_html}"
-                    f"{' · ' + escape.text(meta) if meta else ''} · {escape.text(article.name)}</span>")
+        meta = "".join(f" · {escape.text(x)}" for x in details)
+        line.append(f"<br><span style='font-size:11px'>{title_html}{meta}</span>")
     line.append(f"<blockquote style='margin:2px 0 4px 0;font-style:italic;color:#333'>“{escape.text(claim.quote)}”"
                 f"</blockquote></li>")
     return "".join(line)
