@@ -59,11 +59,13 @@ class _Context:
     paragraph_source: Source | None = None
     year: int = 0
     trigger_starts: list[int] = field(default_factory=list)
+    plain: str = ""  # the text with quote marks blanked out
 
 
 def extract_claims(article: Article, profile: Profile) -> list[Claim]:
     """Every claim the article makes about who holds, took, contests, left or attacked a place."""
-    context = _Context(article, profile, Attributor(profile), year=int(article.published[:4] or 0))
+    context = _Context(article, profile, Attributor(profile), year=int(article.published[:4] or 0),
+                       plain=article.text.translate(_QUOTES))
     claims: list[Claim] = []
     for sentence in split_sentences(article.text, article.body_start):
         claims.extend(_sentence_claims(sentence, context))
@@ -85,7 +87,7 @@ def _sentence_claims(sentence: Sentence, ctx: _Context) -> list[Claim]:
         ctx.paragraph_source = None
     actors = [m for m in names if m.kind == "actor"]
     found: list[Claim] = []
-    triggers = _trigger_matches(text, sentence)
+    triggers = _trigger_matches(text, sentence, ctx.plain)
     ctx.trigger_starts = [start for start, _, _ in triggers]
     for start, end, trigger in triggers:
         for actor, place_list, status, rule, actor_after in _frame(trigger, start, end, text, sentence,
@@ -152,9 +154,10 @@ def _anaphoric_places(text: str, sentence: Sentence, places: list[Mention], ctx:
 _QUOTES = str.maketrans({q: " " for q in "\"“”‘’'«»"})
 
 
-def _trigger_matches(text: str, sentence: Sentence) -> list[tuple[int, int, Trigger]]:
+def _trigger_matches(text: str, sentence: Sentence, plain: str) -> list[tuple[int, int, Trigger]]:
+    """Triggers in a sentence, matched on `plain` (the text with quote marks blanked, same offsets), so that
+    'had "redeployed" from' still reads as a trigger; overlapping matches keep the longest."""
     found = []
-    plain = text[:sentence.end].translate(_QUOTES)  # 'had "redeployed" from': quotes do not hide a trigger
     for trigger in TRIGGERS:
         for match in trigger.pattern.finditer(plain, sentence.start, sentence.end):
             found.append((match.start(), match.end(), trigger))

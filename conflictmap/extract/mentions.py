@@ -42,49 +42,65 @@ def _alternation(names) -> str:
     return "|".join(re.escape(n).replace(r"\ ", r"\s+").replace("'", "['’]") for n in ordered)
 
 
+_APOSTROPHE = str.maketrans({"’": "'"})
+_FOLDED_SUFFIX = re.compile(r"(?:e?s)?(?:'s|'(?!\w))?")
+_EXACT_SUFFIX = re.compile(r"(?:['’]s)?")
+
+
 class NameMatcher:
-    """Matches the profile's actor and source names in text."""
+    """Finds the profile's actor and source names in text: every alias at once (Aho-Corasick), any case,
+    with plural and possessive endings; acronyms (`exact`) only as written."""
 
     def __init__(self, profile: Profile):
+        import ahocorasick
+
         self.by_alias: dict[str, Actor | KnownSource] = {}
-        folded_names, exact_names = [], []
+        self._folded = ahocorasick.Automaton()
+        self._exact = ahocorasick.Automaton()
         for entry in [*profile.sources, *profile.actors]:  # sources first: "Syrian Observatory" beats "Syrian"
             for alias in (entry.name, *entry.aliases):
                 key = _key(alias)
-                self.by_alias.setdefault(key, entry)
-                folded_names.append(alias)
+                if key and key not in self.by_alias:
+                    self.by_alias[key] = entry
+                    self._folded.add_word(key, key)
             for alias in entry.exact:
-                self.by_alias.setdefault("=" + alias, entry)
-                exact_names.append(alias)
-        boundary_left, boundary_right = r"(?<![\w-])", r"(?:e?s)?(?:['’]s|['’](?!\w))?(?![\w])"
-        self._folded = re.compile(boundary_left + f"(?:{_alternation(folded_names)})" + boundary_right, re.I) \
-            if folded_names else None
-        self._exact = re.compile(r"(?<![\w-])(?:" + _alternation(exact_names) + r")(?:['’]s)?(?![\w])") \
-            if exact_names else None
+                if "=" + alias not in self.by_alias:
+                    self.by_alias["=" + alias] = entry
+                    self._exact.add_word(alias, "=" + alias)
+        for automaton in (self._folded, self._exact):
+            if len(automaton):
+                automaton.make_automaton()
+        self._cache: tuple[str, list[Mention]] | None = None
 
     def find(self, text: str, start: int, end: int) -> list[Mention]:
-        found: list[Mention] = []
-        for pattern, exact in ((self._exact, True), (self._folded, False)):
-            if pattern is None:
-                continue
-            for match in pattern.finditer(text, start, end):
-                written = match.group(0)
-                entry = self._entry(written, exact)
-                if entry is None:
-                    continue
-                if " " not in written and written.islower() and FACILITY_AFTER.match(text[match.end():match.end() + 20]):
-                    continue  # "military airport", "army base": part of a facility's name
-                found.append(self._mention(text, match.start(), match.end(), written, entry))
-        return _drop_overlaps(found)
+        """Mentions within text[start:end] (the whole text is scanned once and remembered)."""
+        if self._cache is None or self._cache[0] is not text:
+            self._cache = (text, self._scan(text))
+        return [m for m in self._cache[1] if start <= m.start and m.end <= end]
 
-    def _entry(self, written: str, exact: bool):
-        bare = re.sub(r"['’]s?$", "", written)
-        candidates = [bare, re.sub(r"e?s$", "", bare)]
-        for candidate in candidates:
-            key = "=" + candidate if exact else _key(candidate)
-            if key in self.by_alias:
-                return self.by_alias[key]
-        return None
+    def _scan(self, text: str) -> list[Mention]:
+        lowered = text.lower()
+        if len(lowered) != len(text):  # a few characters lengthen when lower-cased: keep offsets aligned
+            lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+        lowered = lowered.translate(_APOSTROPHE)
+        found: list[Mention] = []
+        for haystack, automaton, suffix in ((text, self._exact, _EXACT_SUFFIX),
+                                            (lowered, self._folded, _FOLDED_SUFFIX)):
+            if not len(automaton):
+                continue
+            for last, key in automaton.iter(haystack):
+                length = len(key) - 1 if key.startswith("=") else len(key)
+                begin, stop = last - length + 1, last + 1
+                if begin and (haystack[begin - 1].isalnum() or haystack[begin - 1] in "_-"):
+                    continue
+                stop = suffix.match(haystack, stop).end()
+                if stop < len(haystack) and (haystack[stop].isalnum() or haystack[stop] == "_"):
+                    continue
+                written = text[begin:stop]
+                if " " not in written and written.islower() and FACILITY_AFTER.match(text[stop:stop + 20]):
+                    continue  # "military airport", "army base": part of a facility's name
+                found.append(self._mention(text, begin, stop, written, self.by_alias[key]))
+        return _drop_overlaps(found)
 
     @staticmethod
     def _mention(text: str, start: int, end: int, written: str, entry) -> Mention:

@@ -56,6 +56,7 @@ class Gazetteer:
         self.neighbours: dict[str, tuple[str, ...]] = {}
         self._db: sqlite3.Connection | None = None
         self._rows: dict[int, tuple] = {}  # backbone rows fetched so far, by id
+        self._memo: dict[tuple, tuple[Candidate, ...]] = {}  # answers given, by question
         if use_backbone:
             self._db = backbone_module.open_backbone(progress)
             meta = dict(self._db.execute("SELECT key, value FROM meta"))
@@ -127,7 +128,15 @@ class Gazetteer:
     def candidates(self, name: str, countries: Iterable[str] = (), kind_hint: str = "",
                    limit: int = 10) -> list[Candidate]:
         """Places this name may stand for, best first, each with its score and reasons."""
-        countries = tuple(countries)
+        key = (name, tuple(countries), kind_hint, limit)
+        found = self._memo.get(key)
+        if found is None:
+            if len(self._memo) > 50_000:
+                self._memo.clear()
+            found = self._memo[key] = tuple(self._candidates(name, key[1], kind_hint, limit))
+        return list(found)
+
+    def _candidates(self, name: str, countries: tuple[str, ...], kind_hint: str, limit: int) -> list[Candidate]:
         key = fold(name)
         if not key:
             return []

@@ -149,26 +149,39 @@ def distinctive_names(profile: Profile) -> tuple[str, ...]:
     return tuple(dict.fromkeys(n for n in names if len(n) >= 2))
 
 
-_PATTERNS: dict[int, tuple[Profile, list[re.Pattern]]] = {}
+_AUTOMATA: dict[int, tuple[Profile, object]] = {}
 
 
-def _name_patterns(profile: Profile) -> list[re.Pattern]:
-    """One pattern for the acronyms (as written) and one for the other names (any case), compiled once."""
-    cached = _PATTERNS.get(id(profile))
+def _automaton(profile: Profile):
+    """An Aho-Corasick automaton of the profile's distinctive names (lower-cased), built once per profile."""
+    import ahocorasick
+
+    cached = _AUTOMATA.get(id(profile))
     if cached is None or cached[0] is not profile:
-        names = distinctive_names(profile)
-        patterns = []
-        for group, flags in (([n for n in names if n.isupper()], 0), ([n for n in names if not n.isupper()], re.I)):
-            if group:
-                ordered = sorted(group, key=len, reverse=True)
-                patterns.append(re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, ordered)) + r")(?!\w)", flags))
-        cached = _PATTERNS[id(profile)] = (profile, patterns)
+        automaton = ahocorasick.Automaton()
+        for name in distinctive_names(profile):
+            automaton.add_word(name.lower(), (len(name), name if name.isupper() else ""))
+        if len(automaton):
+            automaton.make_automaton()
+        cached = _AUTOMATA[id(profile)] = (profile, automaton if len(automaton) else None)
     return cached[1]
 
 
 def keyword_hits(profile: Profile, text: str) -> int:
-    """How often the article uses names that point to this profile's war."""
-    return sum(len(pattern.findall(text)) for pattern in _name_patterns(profile))
+    """How often the article uses names that point to this profile's war (acronyms only as written)."""
+    automaton = _automaton(profile)
+    if automaton is None:
+        return 0
+    hits = 0
+    lowered = text.lower()
+    for end, (length, exact) in automaton.iter(lowered):
+        start = end - length + 1
+        if (start and lowered[start - 1].isalnum()) or (end + 1 < len(lowered) and lowered[end + 1].isalnum()):
+            continue  # part of a longer word
+        if exact and text[start:end + 1] != exact:
+            continue  # "IS" the group, not "is"
+        hits += 1
+    return hits
 
 
 def choose_profiles(text: str, available: dict[str, Profile]) -> list[Profile]:
