@@ -36,6 +36,7 @@ ENEMY_IN = re.compile(r"^\s+(?:(?:positions|targets|bases|fighters|troops|convoy
                       r"outposts|units)\s+)?(?:in|inside|at|around|near|holed\s+up\s+in)\b", re.I)
 # "ordered units to withdraw from X": an order carried out is reported as the withdrawal itself
 ORDERED_TO = re.compile(r"\b(?:ordered|authori[sz]ed|instructed|told|allowed)\s+(?:[\w'’-]+\s+){0,4}to\s*$", re.I)
+REPEL_CUE = re.compile(r"\b(?:repel|repuls|fend|fended|thwart|foil|beat\s+back|beaten\s+back|pushed\s+back)", re.I)
 RELATIVE_AFTER = re.compile(r"^\s*,\s*(?:which|who|that)\b", re.I)
 NOT_SUBJECT_BEFORE = re.compile(r"(?<!hundreds )(?<!dozens )(?<!thousands )(?<!scores )(?<!some )(?<!many )(?<!most )"
                                 r"(?<!all )(?<!remnants )(?<!members )(?<!forces )(?<!fighters )(?<!troops )"
@@ -87,7 +88,9 @@ def _sentence_claims(sentence: Sentence, ctx: _Context) -> list[Claim]:
         ctx.paragraph_source = None
     actors = [m for m in names if m.kind == "actor"]
     found: list[Claim] = []
-    triggers = _trigger_matches(text, sentence, ctx.plain)
+    # A claim needs a place: in the sentence, or (for a repelled attack) one named just before.
+    needs_reading = bool(places) or (ctx.last_places and REPEL_CUE.search(sentence.text))
+    triggers = _trigger_matches(text, sentence, ctx.plain) if needs_reading else []
     ctx.trigger_starts = [start for start, _, _ in triggers]
     for start, end, trigger in triggers:
         for actor, place_list, status, rule, actor_after in _frame(trigger, start, end, text, sentence,
@@ -158,7 +161,10 @@ def _trigger_matches(text: str, sentence: Sentence, plain: str) -> list[tuple[in
     """Triggers in a sentence, matched on `plain` (the text with quote marks blanked, same offsets), so that
     'had "redeployed" from' still reads as a trigger; overlapping matches keep the longest."""
     found = []
+    lowered = sentence.text.lower()
     for trigger in TRIGGERS:
+        if not trigger.may_match(lowered):
+            continue
         for match in trigger.pattern.finditer(plain, sentence.start, sentence.end):
             found.append((match.start(), match.end(), trigger))
     found.sort(key=lambda item: (item[0], -(item[1] - item[0])))

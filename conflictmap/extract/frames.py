@@ -25,10 +25,15 @@ class Trigger:
     status: str
     voice: str   # active, passive, noun, flag, repel
     rule: str
+    cues: tuple[str, ...] = ()  # words one of which every match contains: a cheap test before the regex
+
+    def may_match(self, lowered: str) -> bool:
+        return not self.cues or any(cue in lowered for cue in self.cues)
 
 
 def _t(regex: str, status: str, voice: str, rule: str) -> Trigger:
-    return Trigger(re.compile(regex, re.I), status, voice, rule)
+    cues = tuple(sorted(set(re.findall(r"[a-z]{3,}", re.sub(r"\\[a-zA-Z]", " ", regex.lower())))))
+    return Trigger(re.compile(regex, re.I), status, voice, rule, cues)
 
 
 _CTRL = r"(?:full\s+|complete\s+|total\s+|effective\s+|firm\s+|partial\s+)?control"
