@@ -90,3 +90,18 @@ def test_bundled_curated_rows_all_cite_a_source():
         rows, problems = parse_curated(text, origin)
         assert not problems
         assert all(row.note for row in rows), [row.origin for row in rows if not row.note]
+
+
+VARIANTS = list(csv.DictReader((GOLD.parent / "gazetteer_variants.csv").open(encoding="utf-8")))
+
+
+def test_variant_spellings_from_many_wars_resolve_within_tolerance(gazetteer):
+    """Issue 3's bar: at least 95% of 150+ spellings from five or more conflicts land within tolerance."""
+    misses = []
+    for row in VARIANTS:
+        best = gazetteer.lookup(row["query"], [row["country"]])
+        km = distance_km(float(row["lat"]), float(row["lon"]), best.place.lat, best.place.lon) if best else 1e9
+        if km > float(row["tolerance_km"]):
+            misses.append(f"{row['query']} ({row['conflict']}): {best.place.name if best else None}, {km:.0f} km")
+    assert len({row["conflict"] for row in VARIANTS}) >= 5 and len(VARIANTS) >= 150
+    assert len(misses) <= 0.05 * len(VARIANTS), misses
