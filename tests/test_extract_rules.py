@@ -114,3 +114,21 @@ def test_actor_held_adjectives():
 def test_a_flag_raised_over_a_place():
     assert current("Opposition flags were raised over Aleppo's historic citadel.") == [
         ("Aleppo citadel", "opposition", "controlled")]
+
+
+def test_a_claim_is_dated_by_the_day_its_sentence_names():
+    from conflictmap.extract.dates import claim_date
+    published = "2024-11-30"  # a Saturday
+    assert claim_date("Rebels captured Saraqib on Friday.", 20, published) == "2024-11-29"
+    assert claim_date("Rebels captured Saraqib last Saturday.", 20, published) == "2024-11-23"
+    assert claim_date("Rebels captured Saraqib on 27 November.", 20, published) == "2024-11-27"
+    assert claim_date("Rebels captured Saraqib on Dec 30.", 20, published) == "2023-12-30"
+    assert claim_date("Rebels captured Saraqib.", 10, published) == published
+    assert claim_date("Rebels captured Saraqib on Friday.", 20, "") == ""
+    article = Article(id="x", path="t.txt", text="Rebels captured Saraqib on Friday.", published=published)
+    assert [c.date for c in extract_claims(article, SYRIA)] == ["2024-11-29"]
+
+
+def test_an_armed_group_no_profile_knows_is_reported_as_written_under_side_unknown():
+    assert current("The Hamza Division fighters seized Tadif on Friday.") == [("Tadif", "unknown", "captured")]
+    assert current("Residents said Saraqib was quiet.") == []

@@ -35,7 +35,7 @@ def test_place_only_mentioned_gets_no_control_claim(case, wars_build):
 
 
 def test_claims_and_sources_score_no_worse_than_measured(wars_build):
-    # Measured 2026-11-22: precision 0.83, recall 0.68, F1 0.75, sources 0.75. Issue 4 aims at 0.85 for both;
+    # Measured 2026-11-22: precision 0.92, recall 0.75, F1 0.83, sources 0.77. Issue 4 aims at 0.85 for both;
     # these floors keep what is reached from slipping back.
     result = score(read_gold(WARS / "gold.jsonl"), records_of(wars_build), wars_build.profile)
-    assert result.precision >= 0.80 and result.f1 >= 0.72 and result.source_accuracy >= 0.72, result
+    assert result.precision >= 0.88 and result.f1 >= 0.80 and result.source_accuracy >= 0.74, result

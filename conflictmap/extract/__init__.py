@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from ..model import Article, Claim, Source, Status
 from ..profiles import UNKNOWN_SIDE, Profile
 from .attribution import Attribution, Attributor, article_source
+from .dates import claim_date
 from .frames import (BLOCKERS, CONTROL_AFTER_ACTOR, COORDINATION, OBJECT_STOP, PARENTHETICAL_SEGMENT, PARTIAL,
                      PAST_MARK, POINT_HINTS, PRESENCE, TRIGGERS, UNDER_ACTOR_CONTROL, YEAR, Trigger)
 from .mentions import ANAPHORIC_FACILITY, FACILITY_NOUNS, Mention, find_places, matcher_for
@@ -302,7 +303,7 @@ def _subject(trigger_start: int, text: str, sentence: Sentence, actors: list[Men
         if len(gap.split()) <= 6 and not BLOCKERS.search(gap):
             return _pronoun_referent(pronoun, attributions, ctx, actors)
     if actor is None:
-        return None
+        return _unknown_actor(text, window_start, trigger_start)
     gap = text[actor.end:trigger_start]
     if BLOCKERS.search(gap) or len(gap.split()) > 20 or ";" in gap:
         return None
@@ -311,6 +312,35 @@ def _subject(trigger_start: int, text: str, sentence: Sentence, actors: list[Men
             and not ORDERED_TO.search(gap):
         return None  # "vowed to take", "plans to capture"
     return actor
+
+
+# "The Wagner Group seized", "Tuareg fighters overran": a named armed group no profile knows, right before its verb
+UNKNOWN_ACTOR = re.compile(
+    r"(?:^|[,;:]\s+|\bthat\s+|\band\s+)(?P<np>(?:the\s+)?(?:[A-Z][\w'’-]+\s+){1,4}?(?:[A-Z][\w'’-]+|forces|"
+    r"fighters|militia|militias|brigade|brigades|battalion|group|army|troops|rebels|units|guerrillas|militants|"
+    r"insurgents|paramilitaries))\s+(?:(?:has|have|had|reportedly|also|now|later|then|on\s+\w+day)\s+)*$")
+
+
+def _unknown_actor(text: str, window_start: int, trigger_start: int) -> Mention | None:
+    """An actor the profiles do not name, as written, with side 'unknown' (issue: actors no profile knows)."""
+    match = UNKNOWN_ACTOR.search(text, window_start, trigger_start)
+    if match is None:
+        return None
+    phrase = match.group("np")
+    words = phrase.split()
+    if words[0].lower() == "the":
+        words = words[1:]
+    if not words or words[0].lower() in NOT_ACTOR_WORDS or len(words) == 1 and words[0][:1].isupper() \
+            and words[0].lower() not in ("rebels", "militants", "insurgents"):
+        return None  # a lone capitalised word is more often a place or a person than an armed group
+    start = match.start("np")
+    return Mention(start, match.end("np"), phrase, "actor", phrase, side=UNKNOWN_SIDE)
+
+
+NOT_ACTOR_WORDS = frozenset("""he she it they we i you this that these those there here reports report residents
+witnesses officials sources activists people civilians police medics doctors observers analysts journalists
+monday tuesday wednesday thursday friday saturday sunday january february march april may june july august
+september october november december""".split())
 
 
 def _pronoun_referent(pronoun: re.Match, attributions: list[Attribution], ctx: _Context,
@@ -516,7 +546,8 @@ def _make_claim(ctx: _Context, sentence: Sentence, trigger: Trigger, t_start: in
     span_end = max([t_end] + [m.end for m in in_sentence])
     span_start, span_end = _trim_quote(text, span_start, span_end, sentence)
     past, year = _past(text, sentence, t_start, span_end, ctx)
-    date = ctx.article.published if not past else (f"{year}" if year else "")
+    date = claim_date(sentence.text, t_start - sentence.start, ctx.article.published) if not past else \
+        (f"{year}" if year else "")
     return Claim(
         article_id=ctx.article.id, article_name=ctx.article.name, place_as_written=place.text,
         place_hint=place.name, kind_hint=place.hint, actor=re.sub(r"['’]s?$", "", actor.text),

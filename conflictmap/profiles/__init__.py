@@ -1,7 +1,6 @@
 """Conflict profiles: each war's actors, sides, colours, sources and region, as TOML data files."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
