@@ -113,6 +113,23 @@ def cmd_evaluate(args) -> int:
     return EXIT_OK
 
 
+def cmd_gazetteer_import(args) -> int:
+    from .geo.imported import GeoNamesFormatError, import_dump
+
+    try:
+        target, count, problems = import_dump(args.file, args.alternate_names, args.min_population, _progress)
+    except (OSError, GeoNamesFormatError) as err:
+        print(f"conflictmap: {err}", file=sys.stderr)
+        return EXIT_NOTHING
+    for problem in problems[:20]:
+        print(f"conflictmap: note: {problem}", file=sys.stderr)
+    if len(problems) > 20:
+        print(f"conflictmap: … and {len(problems) - 20} more lines skipped", file=sys.stderr)
+    print(f"conflictmap: imported {count:,} places into {target}; every build and lookup now uses them",
+          file=sys.stderr)
+    return EXIT_PARTIAL if problems else EXIT_OK
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="conflictmap",
                                   description="Map who holds, took, contests or left which places, from news articles.")
@@ -145,6 +162,14 @@ def parser() -> argparse.ArgumentParser:
     ev.add_argument("--all", action="store_true", help="count claims marked required: false too")
     common(ev)
     ev.set_defaults(run=cmd_evaluate)
+
+    gz = commands.add_parser("gazetteer", help="manage place data")
+    gz_commands = gz.add_subparsers(dest="gazetteer_command", required=True)
+    imp = gz_commands.add_parser("import", help="import a GeoNames dump (SY.txt, allCountries.txt) for offline use")
+    imp.add_argument("file", help="a GeoNames tab-separated file")
+    imp.add_argument("--alternate-names", metavar="FILE", help="GeoNames alternateNames.txt for more spellings")
+    imp.add_argument("--min-population", type=int, default=0, help="leave out populated places smaller than this")
+    imp.set_defaults(run=cmd_gazetteer_import)
 
     lk = commands.add_parser("lookup", help="look a place name up in the gazetteer")
     lk.add_argument("name")

@@ -1,9 +1,14 @@
 """Shared fixtures: one gazetteer and one build of each test corpus per session."""
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
+
+# The user's own imported GeoNames dumps must not change what the tests see.
+os.environ["CONFLICTMAP_DATA"] = tempfile.mkdtemp(prefix="conflictmap-test-data-")
 
 from conflictmap import Gazetteer, build
 from conflictmap.export import claim_record

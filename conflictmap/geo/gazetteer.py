@@ -15,6 +15,7 @@ from rapidfuzz import fuzz
 from ..model import Place, Precision
 from . import backbone as backbone_module
 from .curated import KIND_PRECISION, bundled_files, parse_curated, user_files
+from .imported import imported_files
 from .names import fold, skeleton
 
 # Kinds a text hint may ask for, and the entry kinds that satisfy it.
@@ -34,6 +35,7 @@ HINT_KINDS = {
     "country": {"country"},
 }
 SETTLEMENT_KINDS = frozenset({"city", "town", "village", "camp"})
+STRIDE = 100_000_000  # row ids of each database live in their own range
 ADMIN_WORDS = re.compile(r"\b(?:governorate|province|oblast|region|state|muhafazat|gouvernorat\s+d['’]|"
                          r"gouvernorat\s+de|wilayat|mohafazat)\b", re.I)
 
@@ -54,14 +56,20 @@ class Gazetteer:
         self.problems: list[str] = []
         self.capitals: dict[str, str] = {}
         self.neighbours: dict[str, tuple[str, ...]] = {}
-        self._db: sqlite3.Connection | None = None
-        self._rows: dict[int, tuple] = {}  # backbone rows fetched so far, by id
+        self._dbs: list[sqlite3.Connection] = []  # the backbone, then the user's imported GeoNames dumps
+        self._rows: dict[int, tuple] = {}  # rows fetched so far, by ref (database number * STRIDE + row id)
         self._memo: dict[tuple, tuple[Candidate, ...]] = {}  # answers given, by question
         if use_backbone:
-            self._db = backbone_module.open_backbone(progress)
-            meta = dict(self._db.execute("SELECT key, value FROM meta"))
+            backbone = backbone_module.open_backbone(progress)
+            meta = dict(backbone.execute("SELECT key, value FROM meta"))
             self.capitals = json.loads(meta["capitals"])
             self.neighbours = {k: tuple(v) for k, v in json.loads(meta["neighbours"]).items()}
+            self._dbs.append(backbone)
+        for path in imported_files():
+            try:
+                self._dbs.append(sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False))
+            except sqlite3.Error as err:
+                self.problems.append(f"{path}: cannot be opened ({err}); import it again")
         self._curated_fold: dict[str, list[int]] = defaultdict(list)
         self._curated_skeleton: dict[str, list[int]] = defaultdict(list)
         self._curated: list[tuple] = []
@@ -104,20 +112,26 @@ class Gazetteer:
             return self._curated[-ref - 1]
         row = self._rows.get(ref)
         if row is None:
-            row = self._rows[ref] = self._db.execute(
+            db = self._dbs[ref // STRIDE]
+            row = self._rows[ref] = db.execute(
                 "SELECT name, lat, lon, kind, country, admin1, population, source, pid FROM places WHERE id=?",
-                (ref,)).fetchone()
+                (ref % STRIDE,)).fetchone()
         return row
 
     def _backbone_hits(self, table: str, key: str) -> list[int]:
-        if self._db is None:
-            return []
-        found = self._db.execute(
-            f"SELECT p.id, p.name, p.lat, p.lon, p.kind, p.country, p.admin1, p.population, p.source, p.pid "
-            f"FROM {table} k JOIN places p ON p.id = k.place WHERE k.key = ?", (key,)).fetchall()
-        for row in found:
-            self._rows[row[0]] = row[1:]
-        return [row[0] for row in found]
+        refs = []
+        for number, db in enumerate(self._dbs):
+            try:
+                found = db.execute(
+                    f"SELECT p.id, p.name, p.lat, p.lon, p.kind, p.country, p.admin1, p.population, p.source, p.pid "
+                    f"FROM {table} k JOIN places p ON p.id = k.place WHERE k.key = ?", (key,)).fetchall()
+            except sqlite3.Error:
+                continue
+            for row in found:
+                ref = number * STRIDE + row[0]
+                self._rows[ref] = row[1:]
+                refs.append(ref)
+        return refs
 
     def _fold_hits(self, key: str) -> list[int]:
         return [-i - 1 for i in self._curated_fold.get(key, ())] + self._backbone_hits("names", key)
@@ -182,7 +196,7 @@ class Gazetteer:
             elif country in neighbours:
                 score += 0.15
                 reasons.append(f"in neighbouring {country} (+0.15)")
-        if source != "backbone":
+        if source in ("curated", "user"):
             bonus = 0.3 if match == "exact" else 0.1
             score += bonus
             reasons.append(f"{source} entry (+{bonus})")
