@@ -53,7 +53,7 @@ def read_claims(articles: list[Article], profiles: list[Profile] | None = None,
 
 def build(paths: Iterable[str | Path] = ("seeds",), output_dir: str | Path | None = None, *,
           profiles: list[str] | None = None, gazetteer: Gazetteer | None = None,
-          gazetteer_paths: Iterable[str | Path] = (), title: str = "conflictmap",
+          gazetteer_paths: Iterable[str | Path] = (), title: str = "conflictmap", online=None,
           progress: Callable[[str], None] | None = None) -> BuildResult:
     """Read the articles under `paths` and map their claims; write the files when `output_dir` is given."""
     say = progress or (lambda message: None)
@@ -64,7 +64,7 @@ def build(paths: Iterable[str | Path] = ("seeds",), output_dir: str | Path | Non
     claims, profile = read_claims(articles, forced, available)
     say(f"found {len(claims)} claim(s)")
     if gazetteer is None:
-        gazetteer = Gazetteer(gazetteer_paths, progress=say)
+        gazetteer = Gazetteer(gazetteer_paths, online=online, progress=say)
     for message in gazetteer.problems:
         problems.append(Problem("gazetteer", message, fatal=False))
     resolution = resolve_claims(claims, gazetteer)

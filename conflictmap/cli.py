@@ -31,12 +31,22 @@ def _exit_code(articles, problems) -> int:
     return EXIT_PARTIAL if any(p.fatal for p in problems) else EXIT_OK
 
 
+def _online(args):
+    """The online geocoder the user asked for with --online, or None."""
+    if not getattr(args, "online", None):
+        return None
+    from .geo.online import OnlineGeocoder
+
+    return OnlineGeocoder.from_settings(args.online, args.user_agent or "", args.online_domain or "",
+                                        args.online_delay)
+
+
 def cmd_build(args) -> int:
     paths = args.paths or ["seeds"]
     try:
         result = build(paths, args.output, profiles=args.profile, gazetteer_paths=args.gazetteer or (),
-                       title=args.title, progress=None if args.quiet else _progress)
-    except ValueError as err:  # a bad --profile
+                       title=args.title, online=_online(args), progress=None if args.quiet else _progress)
+    except ValueError as err:  # a bad --profile or --online
         print(f"conflictmap: {err}", file=sys.stderr)
         return EXIT_NOTHING
     _report_problems(result.problems)
@@ -72,7 +82,11 @@ def cmd_claims(args) -> int:
 
 
 def cmd_lookup(args) -> int:
-    gazetteer = Gazetteer(args.gazetteer or (), progress=_progress)
+    try:
+        gazetteer = Gazetteer(args.gazetteer or (), online=_online(args), progress=_progress)
+    except ValueError as err:
+        print(f"conflictmap: {err}", file=sys.stderr)
+        return EXIT_NOTHING
     countries = [c.strip().upper() for c in (args.country or "").split(",") if c.strip()]
     found = gazetteer.candidates(args.name, countries, args.kind or "", limit=args.limit)
     if args.format == "json":
@@ -136,6 +150,14 @@ def parser() -> argparse.ArgumentParser:
     top.add_argument("--version", action="version", version=f"conflictmap {__version__}")
     commands = top.add_subparsers(dest="command", required=True)
 
+    def online(sub):
+        sub.add_argument("--online", metavar="SERVICE",
+                         help="ask this geopy geocoder (nominatim, photon, ...) for names nothing offline knows; "
+                              "off by default; answers are cached so later runs stay offline")
+        sub.add_argument("--user-agent", help="your project's name and contact, sent to the online geocoder")
+        sub.add_argument("--online-domain", help="your own geocoder endpoint, e.g. nominatim.example.org")
+        sub.add_argument("--online-delay", type=float, default=1.0, help="seconds between online requests (1)")
+
     def common(sub):
         sub.add_argument("--profile", action="append", metavar="NAME|FILE",
                          help="read every article with this conflict profile (repeatable); default: chosen from the text")
@@ -148,6 +170,7 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--title", default="conflictmap", help="title shown in the map's legend")
     b.add_argument("-q", "--quiet", action="store_true", help="no progress messages")
     common(b)
+    online(b)
     b.set_defaults(run=cmd_build)
 
     c = commands.add_parser("claims", help="print the claims found in articles")
@@ -179,6 +202,7 @@ def parser() -> argparse.ArgumentParser:
     lk.add_argument("--format", choices=("text", "json"), default="text")
     lk.add_argument("--limit", type=int, default=5)
     lk.add_argument("--gazetteer", action="append", metavar="PATH")
+    online(lk)
     lk.set_defaults(run=cmd_lookup)
     return top
 

@@ -16,6 +16,7 @@ from ..model import Place, Precision
 from . import backbone as backbone_module
 from .curated import KIND_PRECISION, bundled_files, parse_curated, user_files
 from .imported import imported_files
+from .online import AnswerCache, OnlineGeocoder
 from .names import fold, skeleton
 
 # Kinds a text hint may ask for, and the entry kinds that satisfy it.
@@ -52,8 +53,11 @@ class Gazetteer:
     """Resolves place names offline: `candidates(name, countries, kind_hint)` best first."""
 
     def __init__(self, extra_paths: Iterable[str | Path] = (), *, use_backbone: bool = True, bundled: bool = True,
-                 progress=None):
+                 online: OnlineGeocoder | None = None, progress=None):
         self.problems: list[str] = []
+        self.online = online
+        cached = AnswerCache.default_path()
+        self._answers = online.cache if online is not None else (AnswerCache(cached) if cached.exists() else None)
         self.capitals: dict[str, str] = {}
         self.neighbours: dict[str, tuple[str, ...]] = {}
         self._dbs: list[sqlite3.Connection] = []  # the backbone, then the user's imported GeoNames dumps
@@ -173,6 +177,8 @@ class Gazetteer:
                 if similarity < (0.7 if countries else 0.8):
                     continue  # consonants alike, words not: "Marea" is not "Maarat al-Numan"
                 hits[ref] = ("skeleton", round(0.3 + 0.3 * similarity, 4))  # never above an exact match
+        if not hits and (self.online is not None or self._answers is not None):
+            return self._online_candidates(name, countries)
         neighbours = {n for c in countries for n in self.neighbours.get(c, ())}
         ranked = [self._score(ref, match, base, countries, neighbours, kind_hint, key)
                   for ref, (match, base) in hits.items()]
@@ -224,6 +230,20 @@ class Gazetteer:
         place = Place(name=name, lat=lat, lon=lon, kind=kind, country=country, admin1=admin1,
                       precision=precision, source=source, id=pid)
         return Candidate(place=place, score=round(score, 4), match=match, reasons=tuple(reasons))
+
+    def _online_candidates(self, name: str, countries: tuple[str, ...]) -> list[Candidate]:
+        """What the online geocoder says (or said before: its answers are cached) of a name nothing offline knows."""
+        if self.online is not None:
+            answer, source = self.online.lookup(name, countries), f"online:{self.online.service}"
+        else:
+            answer, source = self._answers.any(name, countries), "online cache"
+        if answer is None:
+            return []
+        place = Place(name=answer.name, lat=answer.lat, lon=answer.lon, kind=answer.kind, country=answer.country,
+                      admin1="", precision=KIND_PRECISION.get(answer.kind, Precision.TOWN), source=source,
+                      id=f"online:{fold(name).replace(' ', '-')}:{answer.lat:.4f},{answer.lon:.4f}")
+        return [Candidate(place=place, score=0.9, match="online",
+                          reasons=(f"no offline entry; answer of {source} (0.90)",))]
 
     def lookup(self, name: str, countries: Iterable[str] = (), kind_hint: str = "") -> Candidate | None:
         found = self.candidates(name, countries, kind_hint, limit=1)
