@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .geo.gazetteer import Gazetteer
+from .geo.context import nearness
+from .geo.gazetteer import Candidate, Gazetteer
 from .model import Claim, Precision, ResolvedClaim
 
 # What the text's hint asks of the gazetteer.
@@ -21,13 +22,17 @@ class Resolution:
 
 
 def resolve_claims(claims: list[Claim], gazetteer: Gazetteer) -> Resolution:
+    """Places for claims, each article's claims read together: where two towns share a name, the one
+    near the article's other places wins."""
     resolved, unresolved, country_level = [], [], []
-    memo: dict[tuple, ResolvedClaim] = {}
+    by_article: dict[str, list[Claim]] = {}
     for claim in claims:
-        key = (claim.place_hint, claim.kind_hint, claim.region)
-        if key not in memo:
-            memo[key] = resolve_one(claim, gazetteer)
-        found = memo[key]
+        by_article.setdefault(claim.article_id, []).append(claim)
+    answers: dict[int, ResolvedClaim] = {}
+    for group in by_article.values():
+        answers.update(_resolve_article(group, gazetteer))
+    for claim in claims:
+        found = answers[id(claim)]
         item = ResolvedClaim(claim=claim, place=found.place, score=found.score, reasons=found.reasons)
         if item.place is None:
             unresolved.append(item)
@@ -38,10 +43,39 @@ def resolve_claims(claims: list[Claim], gazetteer: Gazetteer) -> Resolution:
     return Resolution(resolved, unresolved, country_level)
 
 
-def resolve_one(claim: Claim, gazetteer: Gazetteer) -> ResolvedClaim:
+def _resolve_article(claims: list[Claim], gazetteer: Gazetteer) -> dict[int, ResolvedClaim]:
+    options = {}
+    for claim in claims:
+        key = (claim.place_hint, claim.kind_hint, claim.region)
+        if key not in options:
+            options[key] = acceptable(claim, gazetteer)
+    anchors = [found[0].place for found in options.values()
+               if found and found[0].place.precision in (Precision.TOWN, Precision.POINT)]
+    chosen = {}
+    for key, found in options.items():
+        if not found:
+            chosen[key] = None
+            continue
+        others = [a for a in anchors if a is not found[0].place]
+        best = max(found, key=lambda c: c.score + nearness(c, others))
+        if best is not found[0]:
+            best = Candidate(best.place, best.score, best.match,
+                             best.reasons + ("near the article's other places",))
+        chosen[key] = best
+    answers = {}
+    for claim in claims:
+        best = chosen[(claim.place_hint, claim.kind_hint, claim.region)]
+        answers[id(claim)] = ResolvedClaim(claim=claim, place=best.place, score=best.score, reasons=best.reasons) \
+            if best else ResolvedClaim(claim=claim, place=None, score=0.0, reasons=("no gazetteer entry matched",))
+    return answers
+
+
+def acceptable(claim: Claim, gazetteer: Gazetteer) -> list[Candidate]:
+    """The candidates that fit what the text says of the place, best first."""
     hint = HINT_FOR_LOOKUP.get(claim.kind_hint, claim.kind_hint)
     region = tuple(claim.region)
     allowed = set(region) | {n for c in region for n in gazetteer.neighbours.get(c, ())}
+    found = []
     for candidate in gazetteer.candidates(claim.place_hint, region, hint, limit=10):
         place = candidate.place
         if hint in FACILITY_HINTS | {"district"} and place.kind not in (
@@ -51,5 +85,5 @@ def resolve_one(claim: Claim, gazetteer: Gazetteer) -> ResolvedClaim:
             continue  # a namesake far from the war is no answer
         if claim.kind_hint in SETTLEMENT_HINTS and place.kind not in SETTLEMENT_KINDS:
             continue  # "the city", "Aleppo city": a town, not the province or region of that name
-        return ResolvedClaim(claim=claim, place=place, score=candidate.score, reasons=candidate.reasons)
-    return ResolvedClaim(claim=claim, place=None, score=0.0, reasons=("no gazetteer entry matched",))
+        found.append(candidate)
+    return found

@@ -64,7 +64,7 @@ def resolve_in_document(names: Sequence[str], gazetteer: Gazetteer, countries: I
             best[key] = None
             continue
         others = [a for a in anchors if a is not candidates[0].place]
-        best[key] = max(candidates, key=lambda c: c.score + _nearness(c, others) + _inside(c, areas))
+        best[key] = max(candidates, key=lambda c: c.score + nearness(c, others) + _inside(c, areas))
     return [best[key] for key in zip(names, hints)]
 
 
@@ -75,7 +75,7 @@ def _inside(candidate: Candidate, areas: set[tuple[str, str]]) -> float:
     return 0.3 if (place.country, place.admin1) in areas else 0.0
 
 
-def _nearness(candidate: Candidate, anchors: list) -> float:
+def nearness(candidate: Candidate, anchors: list) -> float:
     """A bonus for a candidate near the document's other places (a town among its neighbours)."""
     if not anchors or candidate.place.kind == "country":
         return 0.0
