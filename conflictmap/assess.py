@@ -9,8 +9,9 @@ claims ("held by the army since 2020") count only where nothing current is said.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 
-from .model import Assessment, Place, ResolvedClaim, Status
+from .model import Assessment, Place, ResolvedClaim, ResolvedFigure, Status
 
 INDEPENDENT_KINDS = frozenset({"article", "monitor", "wire", "media", "un_ngo", "anonymous", "official"})
 # How much each status says the side holds the place.
@@ -61,8 +62,9 @@ def assess_place(place: Place, claims: list[ResolvedClaim]) -> Assessment:
                       claims=ordered, sides=sides)
 
 
-def assess(resolved: list[ResolvedClaim]) -> list[Assessment]:
-    """One assessment per resolved place, sorted by place name and id."""
+def assess(resolved: list[ResolvedClaim], figures: list[ResolvedFigure] = ()) -> list[Assessment]:
+    """One assessment per resolved place, sorted by place name and id; each place keeps the casualty and
+    displacement figures reported there, side by side."""
     by_place: dict[str, list[ResolvedClaim]] = defaultdict(list)
     places: dict[str, Place] = {}
     for item in resolved:
@@ -70,7 +72,12 @@ def assess(resolved: list[ResolvedClaim]) -> list[Assessment]:
             continue
         by_place[item.place.id].append(item)
         places[item.place.id] = item.place
-    result = [assess_place(places[pid], items) for pid, items in by_place.items()]
+    figures_at: dict[str, list[ResolvedFigure]] = defaultdict(list)
+    for figure in figures:
+        if figure.place is not None and figure.place.id in places:
+            figures_at[figure.place.id].append(figure)
+    result = [replace(assess_place(places[pid], items), figures=tuple(figures_at.get(pid, ())))
+              for pid, items in by_place.items()]
     result.sort(key=lambda a: (a.place.name, a.place.id))
     return result
 

@@ -9,15 +9,15 @@ import folium
 
 from .articles import Problem, load_articles
 from .assess import assess
-from .export import claims_csv, dumps_geojson, geojson, unresolved_csv, write_atomic
-from .extract import extract_claims
+from .export import claims_csv, dumps_geojson, figures_csv, geojson, unresolved_csv, write_atomic
+from .extract import extract
 from .geo.gazetteer import Gazetteer
-from .model import Article, Assessment, Claim, ResolvedClaim
+from .model import Article, Assessment, Claim, Figure, ResolvedClaim, ResolvedFigure
 from .profiles import Profile, bundled_profiles, load_profile, profile_for
 from .render.map import render_map
-from .resolve import resolve_claims
+from .resolve import resolve_claims, resolve_figures
 
-OUTPUT_FILES = ("conflict_map.html", "claims.geojson", "claims.csv", "unresolved.csv")
+OUTPUT_FILES = ("conflict_map.html", "claims.geojson", "claims.csv", "figures.csv", "unresolved.csv")
 
 
 @dataclass
@@ -32,6 +32,7 @@ class BuildResult:
     country_level: list[ResolvedClaim]
     problems: list[Problem]
     profile: Profile
+    figures: list[ResolvedFigure] = field(default_factory=list)  # casualty and displacement figures
     written: list[Path] = field(default_factory=list)
 
     def _repr_html_(self) -> str:
@@ -39,16 +40,23 @@ class BuildResult:
 
 
 def read_claims(articles: list[Article], profiles: list[Profile] | None = None,
-                available: dict[str, Profile] | None = None) -> tuple[list[Claim], Profile]:
-    """Claims of every article, each read with the profile(s) its text calls for; and all profiles merged."""
+                available: dict[str, Profile] | None = None) -> tuple[list[Claim], list[Figure], Profile]:
+    """Claims and figures of every article, each read with the profile(s) its text calls for; and the
+    profiles used, merged (for the map's sides and colours)."""
     available = bundled_profiles() if available is None else available
     claims: list[Claim] = []
-    merged: Profile | None = None
+    figures: list[Figure] = []
+    used: dict[int, Profile] = {}
     for article in articles:
         profile = profile_for(article.text, available, profiles)
-        claims.extend(extract_claims(article, profile))
-        merged = profile if merged is None else profile.merged(merged)
-    return claims, merged or profile_for("", available, profiles)
+        found = extract(article, profile)
+        claims.extend(found.claims)
+        figures.extend(found.figures)
+        used.setdefault(id(profile), profile)
+    merged = profile_for("", available, profiles)
+    for profile in used.values():
+        merged = profile.merged(merged)
+    return claims, figures, merged
 
 
 def build(paths: Iterable[str | Path] = ("seeds",), output_dir: str | Path | None = None, *,
@@ -61,15 +69,16 @@ def build(paths: Iterable[str | Path] = ("seeds",), output_dir: str | Path | Non
     forced = [load_profile(p, available) for p in profiles] if profiles else None
     articles, problems = load_articles(paths)
     say(f"read {len(articles)} article(s)" + (f", {len(problems)} notice(s)" if problems else ""))
-    claims, profile = read_claims(articles, forced, available)
-    say(f"found {len(claims)} claim(s)")
+    claims, figures, profile = read_claims(articles, forced, available)
+    say(f"found {len(claims)} claim(s) and {len(figures)} casualty or displacement figure(s)")
     if gazetteer is None:
         gazetteer = Gazetteer(gazetteer_paths, online=online, progress=say)
     for message in gazetteer.problems:
         problems.append(Problem("gazetteer", message, fatal=False))
     resolution = resolve_claims(claims, gazetteer)
     say(f"resolved {len(resolution.resolved)} claim(s) to places; {len(resolution.unresolved)} name(s) unresolved")
-    assessments = assess(resolution.resolved)
+    located_figures = resolve_figures(figures, gazetteer)
+    assessments = assess(resolution.resolved, located_figures)
     by_id = {a.id: a for a in articles}
     fmap = render_map(assessments, profile, by_id, title=title)
     order = {id(c): n for n, c in enumerate(claims)}
@@ -79,7 +88,7 @@ def build(paths: Iterable[str | Path] = ("seeds",), output_dir: str | Path | Non
         say(f"set aside {len(resolution.country_level)} claim(s) on whole countries")
     result = BuildResult(map=fmap, articles=articles, claims=every, assessments=assessments,
                          unresolved=resolution.unresolved, country_level=resolution.country_level,
-                         problems=problems, profile=profile)
+                         problems=problems, profile=profile, figures=located_figures)
     if output_dir is not None:
         result.written = write_outputs(result, Path(output_dir))
         say(f"wrote {', '.join(str(p) for p in result.written)}")
@@ -93,6 +102,7 @@ def write_outputs(result: BuildResult, output_dir: Path) -> list[Path]:
         "claims.geojson": dumps_geojson(geojson(result.assessments, by_id, result.profile)),
         "claims.csv": claims_csv(result.claims, by_id),
         "unresolved.csv": unresolved_csv(result.unresolved),
+        "figures.csv": figures_csv(result.figures, by_id),
         "conflict_map.html": result.map.get_root().render(),
     }
     written = []

@@ -8,7 +8,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from .model import STATUS_EVENT_TYPE, Article, Assessment, ResolvedClaim
+from .model import STATUS_EVENT_TYPE, Article, Assessment, ResolvedClaim, ResolvedFigure
 from .profiles import Profile
 
 CLAIM_COLUMNS = (
@@ -50,6 +50,36 @@ def claim_record(item: ResolvedClaim, articles: dict[str, Article]) -> dict:
         "end": claim.end,
         "rule": claim.rule,
     }
+
+
+FIGURE_COLUMNS = ("article", "title", "outlet", "published", "date", "count", "as_written", "qualifier", "who",
+                  "outcome", "place_as_written", "place", "lat", "lon", "source", "source_kind", "quote")
+
+
+def figure_record(item: ResolvedFigure, articles: dict[str, Article]) -> dict:
+    figure, place = item.figure, item.place
+    article = articles.get(figure.article_id)
+    return {
+        "article": figure.article_name, "title": article.title if article else "",
+        "outlet": article.outlet if article else "", "published": article.published if article else "",
+        "date": figure.date, "count": figure.count, "as_written": figure.as_written, "qualifier": figure.qualifier,
+        "who": figure.who, "outcome": figure.outcome, "place_as_written": figure.place_as_written,
+        "place": place.name if place else "", "lat": place.lat if place else None, "lon": place.lon if place else None,
+        "source": figure.source.name, "source_kind": figure.source.kind, "quote": figure.quote,
+    }
+
+
+def figures_csv(items: list[ResolvedFigure], articles: dict[str, Article]) -> str:
+    """One row per figure as reported; figures that disagree stay side by side."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=FIGURE_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for item in items:
+        record = figure_record(item, articles)
+        record["lat"] = "" if record["lat"] is None else record["lat"]
+        record["lon"] = "" if record["lon"] is None else record["lon"]
+        writer.writerow(record)
+    return buffer.getvalue()
 
 
 def claims_csv(items: list[ResolvedClaim], articles: dict[str, Article]) -> str:
@@ -99,6 +129,7 @@ def geojson(assessments: list[Assessment], articles: dict[str, Article], profile
                 "sides": list(assessment.sides),
                 "claim_count": len(assessment.claims),
                 "claims": [claim_record(c, articles) for c in assessment.claims],
+                "figures": [figure_record(f, articles) for f in assessment.figures],
             },
         })
     return {"type": "FeatureCollection", "features": features}

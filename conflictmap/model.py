@@ -95,6 +95,28 @@ class Claim:
 
 
 @dataclass(frozen=True)
+class Figure:
+    """A casualty or displacement figure as the article gives it, with its source; figures are never merged."""
+
+    article_id: str
+    article_name: str
+    count: int               # the number (words approximate: "hundreds" → 200)
+    as_written: str          # "at least 27 civilians have been killed"
+    qualifier: str           # at least, more than, about, ...
+    who: str                 # civilians, soldiers, people, families, ...
+    outcome: str             # killed, wounded, displaced, casualties, missing, captured, detained
+    place_as_written: str    # '' when the sentence names no place: then it belongs to the article
+    place_hint: str
+    kind_hint: str
+    source: Source
+    quote: str
+    start: int
+    end: int
+    date: str = ""
+    region: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Place:
     """A resolved location."""
 
@@ -118,6 +140,12 @@ class ResolvedClaim:
 
 
 @dataclass(frozen=True)
+class ResolvedFigure:
+    figure: Figure
+    place: Place | None
+
+
+@dataclass(frozen=True)
 class Assessment:
     """What all the claims about one place add up to."""
 
@@ -127,3 +155,4 @@ class Assessment:
     since: str
     claims: tuple[ResolvedClaim, ...] = field(default_factory=tuple)
     sides: tuple[str, ...] = ()
+    figures: tuple[ResolvedFigure, ...] = ()

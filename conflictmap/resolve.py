@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from .geo.context import nearness
 from .geo.gazetteer import Candidate, Gazetteer
-from .model import Claim, Precision, ResolvedClaim
+from .model import Claim, Figure, Precision, ResolvedClaim, ResolvedFigure
 
 # What the text's hint asks of the gazetteer.
 HINT_FOR_LOOKUP = {"city": "settlement", "town": "settlement", "village": "settlement", "camp": "settlement"}
@@ -70,7 +70,17 @@ def _resolve_article(claims: list[Claim], gazetteer: Gazetteer) -> dict[int, Res
     return answers
 
 
-def acceptable(claim: Claim, gazetteer: Gazetteer) -> list[Candidate]:
+def resolve_figures(figures: list[Figure], gazetteer: Gazetteer) -> list[ResolvedFigure]:
+    """Places for the figures that name one; the others stay with their article (place None)."""
+    resolved = []
+    for figure in figures:
+        found = acceptable(figure, gazetteer) if figure.place_hint else []
+        place = found[0].place if found and found[0].place.precision != Precision.COUNTRY else None
+        resolved.append(ResolvedFigure(figure=figure, place=place))
+    return resolved
+
+
+def acceptable(claim: Claim | Figure, gazetteer: Gazetteer) -> list[Candidate]:
     """The candidates that fit what the text says of the place, best first."""
     hint = HINT_FOR_LOOKUP.get(claim.kind_hint, claim.kind_hint)
     region = tuple(claim.region)

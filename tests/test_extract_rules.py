@@ -132,3 +132,16 @@ def test_a_claim_is_dated_by_the_day_its_sentence_names():
 def test_an_armed_group_no_profile_knows_is_reported_as_written_under_side_unknown():
     assert current("The Hamza Division fighters seized Tadif on Friday.") == [("Tadif", "unknown", "captured")]
     assert current("Residents said Saraqib was quiet.") == []
+
+
+def test_casualty_figures_keep_their_number_source_and_place():
+    from conflictmap.extract import extract
+    text = ("At least 27 civilians have been killed in the past three days, the United Nations said. "
+            "According to SANA, four civilians, including two students, were killed on Friday in Aleppo. "
+            "The Syrian Observatory for Human Rights reported 311 casualties.")
+    article = Article(id=content_id(text), path="t.txt", text=text, published="2024-11-30")
+    figures = [(f.count, f.qualifier, f.who, f.outcome, f.place_hint, f.source.name)
+               for f in extract(article, SYRIA).figures]
+    assert figures == [(27, "at least", "civilians", "killed", "", "United Nations"),
+                       (4, "", "civilians", "killed", "Aleppo", "SANA"),
+                       (311, "", "people", "casualties", "", "Syrian Observatory for Human Rights")]

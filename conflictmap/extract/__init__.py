@@ -2,18 +2,19 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from ..model import Article, Claim, Source, Status
+from ..model import Article, Claim, Figure, Source, Status
 from ..profiles import UNKNOWN_SIDE, Profile
 from .attribution import Attribution, Attributor, article_source
 from .dates import claim_date
+from .figures import sentence_figures
 from .frames import (BLOCKERS, CONTROL_AFTER_ACTOR, COORDINATION, OBJECT_STOP, PARENTHETICAL_SEGMENT, PARTIAL,
                      PAST_MARK, POINT_HINTS, PRESENCE, TRIGGERS, UNDER_ACTOR_CONTROL, YEAR, Trigger)
 from .mentions import ANAPHORIC_FACILITY, FACILITY_NOUNS, Mention, find_places, matcher_for
 from .sentences import Sentence, split_sentences
 
-__all__ = ["extract_claims"]
+__all__ = ["Extraction", "extract", "extract_claims"]
 
 SUBJECT_PRONOUN = re.compile(r"\b(?:they|it|the\s+group|the\s+militia|the\s+faction|the\s+alliance|the\s+movement|"
                              r"the\s+coalition|the\s+fighters|we|our\s+(?:forces|fighters|units|troops|men|"
@@ -37,6 +38,8 @@ ENEMY_IN = re.compile(r"^\s+(?:(?:positions|targets|bases|fighters|troops|convoy
                       r"outposts|units)\s+)?(?:in|inside|at|around|near|holed\s+up\s+in)\b", re.I)
 # "ordered units to withdraw from X": an order carried out is reported as the withdrawal itself
 ORDERED_TO = re.compile(r"\b(?:ordered|authori[sz]ed|instructed|told|allowed)\s+(?:[\w'’-]+\s+){0,4}to\s*$", re.I)
+FIGURE_CUE = re.compile(r"kill|dead|died|death|wound|injur|hurt|displac|fled|casualt|missing|perish|lives|detain",
+                        re.I)
 REPEL_CUE = re.compile(r"\b(?:repel|repuls|fend|fended|thwart|foil|beat\s+back|beaten\s+back|pushed\s+back)", re.I)
 RELATIVE_AFTER = re.compile(r"^\s*,\s*(?:which|who|that)\b", re.I)
 NOT_SUBJECT_BEFORE = re.compile(r"(?<!hundreds )(?<!dozens )(?<!thousands )(?<!scores )(?<!some )(?<!many )(?<!most )"
@@ -62,16 +65,28 @@ class _Context:
     year: int = 0
     trigger_starts: list[int] = field(default_factory=list)
     plain: str = ""  # the text with quote marks blanked out
+    figures: list[Figure] = field(default_factory=list)
 
 
-def extract_claims(article: Article, profile: Profile) -> list[Claim]:
-    """Every claim the article makes about who holds, took, contests, left or attacked a place."""
+@dataclass(frozen=True)
+class Extraction:
+    claims: list[Claim]
+    figures: list[Figure]
+
+
+def extract(article: Article, profile: Profile) -> Extraction:
+    """Everything an article reports: its claims about places, and its casualty and displacement figures."""
     context = _Context(article, profile, Attributor(profile), year=int(article.published[:4] or 0),
                        plain=article.text.translate(_QUOTES))
     claims: list[Claim] = []
     for sentence in split_sentences(article.text, article.body_start):
         claims.extend(_sentence_claims(sentence, context))
-    return _dedupe(claims)
+    return Extraction(_dedupe(claims), context.figures)
+
+
+def extract_claims(article: Article, profile: Profile) -> list[Claim]:
+    """Every claim the article makes about who holds, took, contests, left or attacked a place."""
+    return extract(article, profile).claims
 
 
 def _sentence_claims(sentence: Sentence, ctx: _Context) -> list[Claim]:
@@ -87,6 +102,11 @@ def _sentence_claims(sentence: Sentence, ctx: _Context) -> list[Claim]:
     attributions = ctx.attributor.sentence(text, sentence.start, sentence.end, mentions)
     if DISCOURSE_SHIFT.match(sentence.text):
         ctx.paragraph_source = None
+    if FIGURE_CUE.search(sentence.text):
+        ctx.figures.extend(sentence_figures(
+            text, sentence, places, attributions, lambda at: _source_for(at, attributions, ctx, sentence),
+            ctx.article.id, ctx.article.name, claim_date(sentence.text, 0, ctx.article.published)))
+        ctx.figures[:] = [replace(f, region=ctx.profile.countries) if not f.region else f for f in ctx.figures]
     actors = [m for m in names if m.kind == "actor"]
     found: list[Claim] = []
     # A claim needs a place: in the sentence, or (for a repelled attack) one named just before.

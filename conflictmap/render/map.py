@@ -53,6 +53,16 @@ def popup_html(assessment: Assessment, profile: Profile, articles: dict[str, Art
         if assessment.since:
             summary += f" (since {escape.text(assessment.since)})"
     parts.append(f"<p style='margin:6px 0'>{summary}</p>")
+    if assessment.figures:
+        parts.append("<div style='margin:6px 0'><b>Casualty and displacement reports</b>"
+                     "<ul style='margin:2px 0;padding-left:16px'>")
+        for item in assessment.figures:
+            figure = item.figure
+            who = "the article itself" if figure.source.is_article else figure.source.name
+            when = f" · {figure.date}" if figure.date else ""
+            parts.append(f"<li>{escape.text(figure.as_written)} · source: {escape.text(who)}"
+                         f"{escape.text(when)} · {escape.text(figure.article_name)}</li>")
+        parts.append("</ul></div>")
     grouped: dict[str, list[ResolvedClaim]] = defaultdict(list)
     for item in assessment.claims:
         grouped[item.claim.side].append(item)
