@@ -109,7 +109,7 @@ def cmd_lookup(args) -> int:
 
 
 def cmd_evaluate(args) -> int:
-    from .evaluate import read_gold, score
+    from .evaluate import errors, read_gold, score
 
     try:
         gold = [g for g in read_gold(args.gold) if g.get("required", True) or args.all]
@@ -124,6 +124,13 @@ def cmd_evaluate(args) -> int:
     print(f"claims   precision {s.precision:.3f}  recall {s.recall:.3f}  F1 {s.f1:.3f}  "
           f"(gold {s.gold}, found {s.found}, matched {s.matched_gold})")
     print(f"sources  accuracy {s.source_accuracy:.3f}  ({s.sources_right} of {s.matched_gold} matched claims)")
+    if args.show_errors:
+        missed, extra = errors(gold, found, result.profile)
+        for g in missed:
+            print(f"missed   {g['article']}: {g['side']} {g['status']} {g['place']} per {g['source']!r}: {g['quote']!r}")
+        for f in extra:
+            print(f"extra    {f['article']}: {f['side']} {f['status']} {f['place']} ({f['place_as_written']}) "
+                  f"per {f['source']!r}: {f['quote']!r}")
     return EXIT_OK
 
 
@@ -183,6 +190,8 @@ def parser() -> argparse.ArgumentParser:
     ev.add_argument("gold", help="gold claims, one JSON object per line (see tests/data/gold/README.md)")
     ev.add_argument("paths", nargs="+", help="the articles the gold annotates")
     ev.add_argument("--all", action="store_true", help="count claims marked required: false too")
+    ev.add_argument("--show-errors", action="store_true",
+                    help="list the gold claims missed and the claims found that no gold claim matches")
     common(ev)
     ev.set_defaults(run=cmd_evaluate)
 

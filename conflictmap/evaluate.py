@@ -137,3 +137,12 @@ def score(gold_rows: list[dict], found: list[dict], profile: Profile | None = No
             sources_right += any(source_matches(g["source"], f.get("source", ""), profile) for f in same)
     matched_found = sum(any(claim_matches(g, f, profile, check_source=False) for g in gold_rows) for f in current)
     return Score(len(gold_rows), len(current), matched_gold, matched_found, sources_right)
+
+
+def errors(gold_rows: list[dict], found: list[dict], profile: Profile | None = None) -> tuple[list[dict], list[dict]]:
+    """The gold claims nothing found matches, and the current found claims that match no gold claim."""
+    articles = {g["article"] for g in gold_rows}
+    current = [f for f in found if not f.get("past") and f.get("article") in articles]
+    missed = [g for g in gold_rows if not any(claim_matches(g, f, profile, check_source=False) for f in current)]
+    extra = [f for f in current if not any(claim_matches(g, f, profile, check_source=False) for g in gold_rows)]
+    return missed, extra

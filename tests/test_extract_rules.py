@@ -145,3 +145,78 @@ def test_casualty_figures_keep_their_number_source_and_place():
     assert figures == [(27, "at least", "civilians", "killed", "", "United Nations"),
                        (4, "", "civilians", "killed", "Aleppo", "SANA"),
                        (311, "", "people", "casualties", "", "Syrian Observatory for Human Rights")]
+
+
+def current_in(war: str, text: str):
+    profile = load_profile(war).merged(bundled_profiles()["common"])
+    article = Article(id=content_id(text), path="t.txt", text=text, published="2024-11-30")
+    return [(c.place_hint, c.side, c.status.value) for c in extract_claims(article, profile) if not c.past]
+
+
+@pytest.mark.parametrize("text", [
+    "Civilians took refuge in Saraqib as the fighting spread.",
+    "Rebels took part in the assault on Saraqib.",
+    "The shelling left dozens dead in Saraqib.",
+    "Rebels captured two soldiers in Hama.",
+    "Rebels struck a deal with tribal leaders in Idlib.",
+])
+def test_a_verb_whose_object_is_not_the_place_makes_no_claim_on_it(text):
+    assert [c for c in current(text) if c[2] in ("captured", "withdrawn", "attacked")] == []
+
+
+def test_storming_a_building_in_a_town_is_fighting_there_not_the_town_taken():
+    assert current("Rebels stormed a police station in Saraqib.") == [("Saraqib", "opposition", "contested")]
+
+
+@pytest.mark.parametrize("text", [
+    "The Syrian Observatory could not confirm reports that rebels had captured Saraqib.",
+    "If rebels take Saraqib, the road to Hama will be open.",
+    "The road to Hama will be open if rebels take Saraqib.",
+    "Rebels will retake Saraqib, a commander said.",
+    "Asked whether rebels had captured Saraqib, the spokesman declined to comment.",
+    "Unconfirmed reports said rebels had captured Saraqib.",
+])
+def test_conditions_questions_futures_and_doubted_reports_are_not_claims(text):
+    assert current(text) == []
+
+
+def test_a_report_called_false_is_a_denial_by_whoever_calls_it_so():
+    assert current("The army said claims that rebels had captured Saraqib are false.") == \
+        [("Saraqib", "government", "denied")]
+
+
+def test_denying_ones_own_capture_says_nothing_of_who_holds_the_place():
+    assert current_in("drc", "M23 denied it had captured Uvira.") == []
+
+
+def test_rejecting_a_deal_is_not_a_denial():
+    assert ("Nawa", "opposition", "controlled") in \
+        current("Warplanes struck Nawa, where opposition factions still hold the town and have rejected the deal.")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Israeli jets struck Hamas targets in Rafah.", [("Rafah", "israel", "attacked")]),
+    ("Hamas said Israeli strikes on Khan Younis killed 20 people.", [("Khan Younis", "israel", "attacked")]),
+])
+def test_the_attacker_is_who_strikes_not_whose_targets_or_who_reports(text, expected):
+    assert current_in("israel_gaza_lebanon", text) == expected
+
+
+def test_an_actor_acted_on_is_not_the_subject_of_the_next_verb():
+    assert current_in("ukraine", "Ukrainian forces pushed back Russian troops near Kupiansk and retook the "
+                                 "village of Synkivka.") == [("Synkivka", "ukraine", "captured")]
+
+
+def test_a_participle_after_an_actor_is_not_a_capture():
+    assert current_in("ukraine", "Russian troops captured in Kursk were exchanged for Ukrainian prisoners.") == []
+
+
+def test_a_strike_on_an_enemy_site_in_a_town_is_an_attack_on_the_town():
+    assert current_in("ukraine", "Russian drones struck a Ukrainian ammunition depot in Borova overnight.") == \
+        [("Borova", "russia", "attacked")]
+
+
+def test_the_object_list_ends_where_a_new_reported_clause_starts():
+    text = ("The ministry said Russian drones struck a depot in Borova, and that air defences shot down "
+            "drones over Kursk and Bryansk.")
+    assert [c[0] for c in current_in("ukraine", text)] == ["Borova"]

@@ -9,8 +9,8 @@ from ..profiles import UNKNOWN_SIDE, Profile
 from .attribution import Attribution, Attributor, article_source
 from .dates import claim_date
 from .figures import sentence_figures
-from .frames import (BLOCKERS, CONTROL_AFTER_ACTOR, COORDINATION, OBJECT_STOP, PARENTHETICAL_SEGMENT, PARTIAL,
-                     PAST_MARK, POINT_HINTS, PRESENCE, TRIGGERS, UNDER_ACTOR_CONTROL, YEAR, Trigger)
+from .frames import (BLOCKERS, CONDITIONAL, CONTROL_AFTER_ACTOR, COORDINATION, DOUBT, FALSE_AFTER, OBJECT_STOP,
+                     PARENTHETICAL_SEGMENT, PARTIAL, PAST_MARK, POINT_HINTS, PRESENCE, TRIGGERS, UNDER_ACTOR_CONTROL, YEAR, Trigger)
 from .mentions import ANAPHORIC_FACILITY, FACILITY_NOUNS, Mention, find_places, matcher_for
 from .sentences import Sentence, split_sentences
 
@@ -34,8 +34,11 @@ LOCATION_BEFORE = re.compile(r"\b(?:(?:north|south|east|west)(?:-?(?:east|west))
                              r"outside|from|between|towards?|beyond|across)\s+(?:the\s+)?(?:\w+\s+)?$", re.I)
 # a sentence that goes on with the report of the one before ("This represents...", "It said...")
 CONTINUATION = re.compile(r"^\W*(?:this|these|that|such|it|its)\b", re.I)
-ENEMY_IN = re.compile(r"^\s+(?:(?:positions|targets|bases|fighters|troops|convoys|strongholds|sites|depots|"
-                      r"outposts|units)\s+)?(?:in|inside|at|around|near|holed\s+up\s+in)\b", re.I)
+ENEMY_IN = re.compile(r"^['’]?s?\s+(?:(?:[\w'’-]+\s+){0,5}(?:positions|targets|bases?|fighters|troops|convoys?|strongholds?|"
+                      r"sites?|depots?|outposts?|units|headquarters|command|gatherings|concentrations|warehouses?|"
+                      r"facilit(?:y|ies)|infrastructure|checkpoints?|posts?|barracks|camps?|vehicles?|artillery|"
+                      r"equipment|command\s+cent(?:er|re)s?|centres|centers|hideouts?|tunnels?|launchers?)\s+)?"
+                      r"(?:in|inside|at|around|near|holed\s+up\s+in)\b", re.I)
 # "ordered units to withdraw from X": an order carried out is reported as the withdrawal itself
 ORDERED_TO = re.compile(r"\b(?:ordered|authori[sz]ed|instructed|told|allowed)\s+(?:[\w'’-]+\s+){0,4}to\s*$", re.I)
 FIGURE_CUE = re.compile(r"kill|dead|died|death|wound|injur|hurt|displac|fled|casualt|missing|perish|lives|detain",
@@ -46,6 +49,15 @@ NOT_SUBJECT_BEFORE = re.compile(r"(?<!hundreds )(?<!dozens )(?<!thousands )(?<!s
                                 r"(?<!all )(?<!remnants )(?<!members )(?<!forces )(?<!fighters )(?<!troops )"
                                 r"(?<!units )(?<!warplanes )(?<!jets )(?<!aircraft )(?<!militias )(?<!soldiers )"
                                 r"\b(?:against|from|with|of|to|by|for|on|between)\s+(?:the\s+)?$", re.I)
+# "pushed back Russian troops", "ambushed an army convoy": the actor after such a verb is acted on, not acting
+OBJECT_OF_VERB = re.compile(r"\b(?:pushed\s+back|pushing\s+back|drove\s+(?:back|out)|driving\s+(?:back|out)|"
+                            r"repelled|repelling|repulsed|expelled|expelling|ousted|ousting|routed|routing|defeated|"
+                            r"defeating|ambushed|ambushing|attacked|attacking|struck|striking|targeted|targeting|"
+                            r"killed|killing|captured|capturing|encircled|encircling|besieged|besieging|surrounded|"
+                            r"surrounding|engaged|engaging|fought|fighting|confronted|confronting|hit|hitting|"
+                            r"shelled|shelling|bombed|bombing|chased|chasing|cleared|clearing|dislodged|dislodging)\s+"
+                            r"(?:the\s+|an?\s+|some\s+|several\s+|dozens\s+of\s+|remaining\s+|retreating\s+)?$",
+                            re.I)
 # Places as the article names them anew: "the city", "the town" refer back to the last such place.
 ANAPHORIC_PLACE = re.compile(r"\bthe\s+(city|town|village)(?:\s+(?:centre|center))?\b(?!\s+of\b)", re.I)
 
@@ -221,7 +233,9 @@ def _frame(trigger: Trigger, start: int, end: int, text: str, sentence: Sentence
         actor = _subject(start, text, sentence, actors, attributions, ctx)
         if actor is None:
             return
-        objects = _objects(end, text, sentence, places, actors, ctx.trigger_starts)
+        if trigger.rule == "captured" and PARTICIPLE_PHRASE.match(text[end:end + 20]):
+            return  # "Russian troops captured in Kursk were exchanged": a participle, not a capture of Kursk
+        objects = _objects(end, text, sentence, places, actors, ctx.trigger_starts, trigger.status)
         if not objects:
             objects = _where_antecedent(start, text, sentence, places)
         if not objects and voice == "repel":
@@ -235,7 +249,7 @@ def _frame(trigger: Trigger, start: int, end: int, text: str, sentence: Sentence
         actor = _agent_of_noun(start, end, text, sentence, actors)
         if actor is None:
             return
-        objects = _objects(end, text, sentence, places, actors, ctx.trigger_starts) or \
+        objects = _objects(end, text, sentence, places, actors, ctx.trigger_starts, trigger.status) or \
             _casualty_place(start, text, sentence, places)
         if objects:
             yield actor, objects, trigger.status, trigger.rule, False
@@ -306,7 +320,8 @@ def _subject(trigger_start: int, text: str, sentence: Sentence, actors: list[Men
             window_start = attribution.scope_start
     candidates = [a for a in actors if window_start <= a.start and a.end <= trigger_start and not a.held]
     candidates = [a for a in candidates
-                  if not NOT_SUBJECT_BEFORE.search(text[max(window_start, a.start - 30):a.start])
+                  if not (NOT_SUBJECT_BEFORE.search(text[max(window_start, a.start - 30):a.start])
+                          or OBJECT_OF_VERB.search(text[max(window_start, a.start - 30):a.start]))
                   or RELATIVE_AFTER.match(text[a.end:trigger_start])]
     pronoun = None
     for match in SUBJECT_PRONOUN.finditer(text, window_start, trigger_start):
@@ -387,8 +402,36 @@ def _pronoun_referent(pronoun: re.Match, attributions: list[Attribution], ctx: _
     return ctx.last_actor or ctx.last_agent
 
 
+PARTICIPLE_PHRASE = re.compile(r"\s+(?:in|at|near|during|while|on|by|after|when|last|earlier|inside|along)\b", re.I)
+# What a trigger acts on when it is not a place: "struck a deal in X", "took part in", "captured two soldiers in X"
+NOT_TAKEN_NOUNS = re.compile(r"\b(?:deal|deals|agreement|accord|refuge|shelter|note|notice|photos?|footage|"
+                             r"responsibility|credit|steps|measures|action|decision|pledge|vote|talks|oath|"
+                             r"interviews?|selfies?|videos?|pictures?)$", re.I)
+PEOPLE_NOUNS = re.compile(r"\b(?:soldiers?|troops|fighters?|servicem[ae]n|prisoners?|hostages?|captives?|civilians|"
+                          r"people|men|women|children|members?|commanders?|officers?|leaders|elders|chiefs|officials|militants?|rebels?|gunmen|"
+                          r"mercenaries|conscripts|recruits|pilots?|crew|journalists?|workers?|residents|weapons|"
+                          r"vehicles?|tanks?|ammunition|equipment|arms|rifles|drones?|aircraft|jets?|helicopters?|"
+                          r"trucks?|boats?|ships?|loot|cattle|documents)$", re.I)
+# Sites inside a town: taking one is fighting in the town, not the town taken
+SITE_NOUNS = re.compile(r"\b(?:station|stations|headquarters|hq|checkpoints?|buildings?|hills?|heights|barracks|"
+                        r"posts?|outposts?|warehouses?|depots?|hospitals?|schools?|bridges?|factory|factories|"
+                        r"compounds?|offices?|towers?|mosques?|churches|stadium|prison|jail|palace|ministry|"
+                        r"sites?|plants?|facility|facilities|complex|silos?|mill|market|roundabout|square)$", re.I)
+
+
+def _object_head(lead: str) -> str:
+    """The noun a trigger acts on before 'in/at X': 'a police station in' → 'station'; '' when the place follows."""
+    match = re.match(r"^\s*(?:[\w'’-]+\s+){0,8}?([\w'’-]+)\s+(?:in|at|inside|near|on|across|around|of)\s+"
+                     r"(?:the\s+)?(?:(?:town|city|village|district|area|province|region)\s+of\s+)?$", lead, re.I)
+    if not match or re.match(r"^\s*(?:the\s+)?(?:town|city|village|area|district|outskirts|parts?|areas?|"
+                             r"neighbou?rhoods?|sections?|quarters?|suburbs?|edges?|control|most|much|all|rest|"
+                             r"remainder|remnants|centre|center|heart|entirety|whole)\b", lead, re.I):
+        return ""
+    return match.group(1)
+
+
 def _objects(trigger_end: int, text: str, sentence: Sentence, places: list[Mention], actors: list[Mention],
-             other_triggers: list[int] = ()) -> list[tuple[Mention, bool]]:
+             other_triggers: list[int] = (), status: str = "") -> list[tuple[Mention, bool]]:
     """The places a trigger acts on, with whether only part of each is meant.
 
     The object runs on through comma-separated coordinations ("X, as well as Y") and over asides
@@ -433,7 +476,15 @@ def _objects(trigger_end: int, text: str, sentence: Sentence, places: list[Menti
             cursor = place.end  # "Maarat al-Numan in Idlib province": a locative, not an object
             continue
         lead = text[(tail_start if len(pieces) > 1 else trigger_end):place.start]
-        result.append((place, _is_partial(lead)))
+        partial = _is_partial(lead)
+        if not result:
+            head = _object_head(text[trigger_end:place.start])
+            first_words = " ".join(text[trigger_end:place.start].split()[:3])
+            if any(NOT_TAKEN_NOUNS.search(w) for w in first_words.split()) or head and (NOT_TAKEN_NOUNS.search(head) or status != "attacked" and PEOPLE_NOUNS.search(head)):
+                return result  # "captured two soldiers in Hama": Hama is where, not what was taken
+            if head and status != "attacked" and SITE_NOUNS.search(head):
+                partial = True  # "stormed a police station in X": fighting in X, not X taken
+        result.append((place, partial))
         cursor = place.end
     return result
 
@@ -487,10 +538,15 @@ def _agent_of_noun(start: int, end: int, text: str, sentence: Sentence, actors: 
         after = [a for a in actors if start + by.end() <= a.start < end]
         if after:
             return after[0]
+    holding = [a for a in actors if a.start < start < a.end or a.start < end <= a.end]
+    if holding:
+        return holding[0]  # "Israeli strikes on Gaza": the actor's own name holds the noun
     before = [a for a in actors if a.end <= start and not a.held]
     if before:
         gap = text[before[-1].end:start]
         if len(gap.split()) <= 6 and not BLOCKERS.search(gap) and not re.search(r"[,;]", gap) \
+                and not re.search(r"\b(?:said|says|say|told|reported|reports|accused|blamed|"
+                                  r"denied|announced|added|stated|described|condemned)\b", gap, re.I) \
                 and not NOT_SUBJECT_BEFORE.search(text[max(sentence.start, before[-1].start - 12):before[-1].start]):
             return before[-1]
     following = re.match(r"\s*by\s+(?:the\s+)?", text[end:end + 12])
@@ -553,10 +609,18 @@ def _make_claim(ctx: _Context, sentence: Sentence, trigger: Trigger, t_start: in
     elif partial and status in ("captured", "controlled") and not is_area:
         status = "contested"
     side = actor.side or UNKNOWN_SIDE
+    first = min([t_start] + [m.start for m in (actor, place) if sentence.start <= m.start < t_start])
+    clause_start = max([sentence.start] + [m.end() for m in re.finditer(r"[,;:]", text[sentence.start:first])])
+    if CONDITIONAL.search(text, clause_start, t_start) or DOUBT.search(text, sentence.start, t_start):
+        return None  # "if rebels take X", "asked whether", "could not confirm reports that rebels took X"
     source, denial = _source_for(t_start, attributions, ctx, sentence)
+    if REPORTED_CLAIM.search(text, sentence.start, first) and FALSE_AFTER.match(text[t_end:sentence.end]):
+        denial = True  # "the army said claims that rebels had taken X are false"
     if denial:
         if status not in ("captured", "controlled", "contested"):
             return None
+        if status == "captured" and actor.side and source.side == actor.side:
+            return None  # "M23 denied it had captured Uvira" says nothing of who holds Uvira
         status = "denied"
         side = source.side or _other_side(side, ctx.profile)
         if not side:
@@ -574,6 +638,10 @@ def _make_claim(ctx: _Context, sentence: Sentence, trigger: Trigger, t_start: in
         side=side, status=Status(status), source=source, quote=text[span_start:span_end],
         start=span_start, end=span_end, rule=rule, date=date, past=past, region=ctx.profile.countries,
     )
+
+
+REPORTED_CLAIM = re.compile(r"\b(?:claims?|reports?|allegations?|assertions?|statements?)\s+(?:by\s+[^,;]{1,40}?\s+)?that\b",
+                            re.I)
 
 
 def _trim_quote(text: str, start: int, end: int, sentence: Sentence) -> tuple[int, int]:

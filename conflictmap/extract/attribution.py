@@ -52,6 +52,12 @@ class Attribution:
     whole_sentence: bool = False
 
 
+# What follows a denial verb when it denies a report: "denied that", "rejected claims", "dismissed the reports"
+_DENIED_REPORT = re.compile(r"^\s*(?:that\b|(?:the\s+|any\s+|such\s+|these\s+|those\s+|[\w'’-]+\s+){0,2}"
+                            r"(?:claims?|reports?|allegations?|assertions?|statements?|accounts?|rumou?rs?)\b|"
+                            r"(?:it|they|having|this|these|the\s+(?:capture|fall|loss|seizure))\b|[,:\"“])", re.I)
+
+
 def article_source() -> Source:
     return Source(name="article", kind="article")
 
@@ -87,6 +93,8 @@ class Attributor:
                 continue  # "assert control", "state media": not a report
             if next_word in _NOT_REPORTED:
                 continue
+            if verb in DENIAL_VERBS and not _DENIED_REPORT.match(sentence[match.end(1):match.end(1) + 60]):
+                continue  # "rejected the deal", "denied entry": not a denial of a report
             verb_start = start + match.start()
             np_start = _np_start(text, start, verb_start)
             if np_start >= verb_start:

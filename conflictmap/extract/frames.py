@@ -47,7 +47,9 @@ TRIGGERS: tuple[Trigger, ...] = (
        r"liberated|liberate|liberates|liberating|stormed|storm|storms|storming|conquered|"
        r"took\s+over|taken\s+over|taking\s+over|take\s+over)\b", "captured", "active", "captured"),
     _t(r"\b(?:took|taken|take|takes|taking)\b(?=\s+(?:the\s+(?:\w+\s+){0,3}?(?:town|city|village|airport|base|"
-       r"air\s+base|district|neighbou?rhood|citadel|crossing)\b|[A-Z]))", "captured", "active", "took"),
+       r"air\s+base|district|neighbou?rhood|citadel|crossing)\b|(?:(?:the|an?|its|their)\s+)?(?:[\w'’-]+\s+){0,3}?"
+       r"(?:bases?|headquarters|barracks|garrisons?|camps?|airports?|checkpoints?|positions|outposts?)\s+"
+       r"(?:in|at|of|near|around)\b|(?-i:[A-Z])))", "captured", "active", "took"),
     # controlled, active
     _t(r"\b(?:consolidated|consolidate|consolidates|consolidating|asserted|assert|asserts|asserting|maintained|"
        r"maintain|maintains|maintaining|extended|extend|extends|extending|tightened|tighten|tightening|retained|"
@@ -98,14 +100,14 @@ TRIGGERS: tuple[Trigger, ...] = (
     _t(r"\b(?:redeployed|redeploying|redeploy|repositioned|regrouped)\s+(?:outside|away\s+from|out\s+of|from)\b",
        "withdrawn", "active", "redeployed-outside"),
     _t(r"\b(?:left|leave|leaves|leaving|fled|flee|flees|fleeing|quit|quits)\b(?=\s+(?:the\s+(?:\w+\s+){0,2}?"
-       r"(?:town|city|village|base|airport|district|area|camp)\b|[A-Z]))", "withdrawn", "active", "left"),
+       r"(?:town|city|village|base|airport|district|area|camp)\b|(?-i:[A-Z])))", "withdrawn", "active", "left"),
     # repelled: defender holds; the place is named after 'on/in' or is the paragraph's last place
     _t(r"\b(?:repelled|repel|repels|repelling|repulsed|repulse|repulsing|fended\s+off|fend\s+off|thwarted|foiled|"
        r"beat\s+back|beaten\s+back|pushed\s+back)\s+(?:\w+\s+){0,4}?(?:attack|attacks|assault|assaults|offensive|"
        r"advance|incursion|attempt)\b", "contested", "repel", "repelled"),
     # attacked, active verbs
-    _t(r"\b(?:struck|strike|strikes|striking|bombed|bomb|bombs|bombing|bombarded|bombard|bombarding|shelled|shell|"
-       r"shells|shelling|pounded|pound|pounding|targeted|targets|targeting|raided|hit|hits|rocketed|"
+    _t(r"\b(?:struck|strike|striking|bombed|bombing|bombarded|bombard|bombarding|shelled|"
+       r"shelling|pounded|pound|pounding|targeted|targeting|raided|hit|rocketed|"
        r"launched\s+(?:\w+\s+){0,3}?(?:air\s*strikes|airstrikes|air\s+raids|strikes|missiles|rockets|drones)\s+"
        r"(?:on|against|at)|conducted\s+(?:\w+\s+){0,3}?(?:air\s*strikes|airstrikes|air\s+raids|strikes)\s+"
        r"(?:on|against|in))\b", "attacked", "active", "struck"),
@@ -156,7 +158,24 @@ BLOCKERS = re.compile(
     r"threatened\s+to|threatens\s+to|plans?\s+to|planned\s+to|planning\s+to|aims?\s+to|aimed\s+to|sought\s+to|"
     r"seeks?\s+to|tried\s+to|tries\s+to|trying\s+to|attempted\s+to|attempts?\s+to|failed\s+to|fails\s+to|"
     r"hopes?\s+to|hoped\s+to|intends?\s+to|prepar\w+\s+to|ready\s+to|expected\s+to|likely\s+to|allegedly|"
+    r"will|won['’]t|going\s+to|set\s+to|about\s+to|poised\s+to|"
     r"if|unless|whether|against|halt|stop|end\s+to|ceasefire|truce)\b", re.I)
+# Words before a trigger, in its comma-bounded clause, that make it a condition or a question, not a report:
+# "if rebels take X", "asked whether rebels had captured X".
+CONDITIONAL = re.compile(r"\b(?:if|unless|whether|in\s+case|in\s+the\s+event|asked\s+about|should\s+(?:the\s+)?"
+                         r"\w+\s+(?:\w+\s+)?(?:take|capture|seize|fall|reach))\b", re.I)
+# Words anywhere before a trigger in its sentence that say the report is doubted or unconfirmed:
+# "the monitor could not confirm reports that", "unverified claims that", "rumours that".
+DOUBT = re.compile(
+    r"\b(?:(?:could|can|did|does|do|has|have|had|was|were|is|are)(?:\s*not|n['’]t)\s+(?:been\s+)?(?:able\s+to\s+)?"
+    r"(?:independently\s+)?(?:confirm|verify)|cannot\s+(?:independently\s+)?(?:confirm|verify)|"
+    r"unable\s+to\s+(?:independently\s+)?(?:confirm|verify)|no\s+(?:independent\s+)?"
+    r"(?:confirmation|way\s+to\s+(?:confirm|verify))|unconfirmed|unverified|rumou?rs?|speculation|"
+    r"(?:false|fake|baseless|fabricated|unfounded)\s+(?:reports?|claims?|allegations?)|fears?\s+that|feared\s+that|"
+    r"hypothetical|scenario)\b", re.I)
+# Words after a reported claim that call it false: "claims that rebels took X are false"
+FALSE_AFTER = re.compile(r"^[^.;]{0,60}?\b(?:(?:is|are|was|were)\s+(?:\w+\s+)?(?:false|untrue|baseless|fabricated|"
+                         r"unfounded|lies|propaganda|fake|incorrect|wrong)|never\s+happened)\b", re.I)
 # Words between a trigger and a place that end the trigger's object.
 OBJECT_STOP = re.compile(
     r"\b(?:near|located|lies|outside|(?<!square\s)(?:kilometers|kilometres|km|miles)|north\s+of|south\s+of|east\s+of|"
@@ -164,7 +183,7 @@ OBJECT_STOP = re.compile(
     r"amid|while|which|where|whose|who|when|to\s+protect|in\s+order|as\s+part|for\s+the\s+first|from|than|"
     r"against|claiming|killing|leaving|forcing|bordering|border\s+with|on\s+the\s+border|according|with\s+the|"
     r"along\s+the|countryside\s+of)\b|[;:(]|—|–", re.I)
-COORDINATION = re.compile(r"^\s*(?:and|as\s+well\s+as|along\s+with|alongside|together\s+with|including|such\s+as|"
+COORDINATION = re.compile(r"^\s*(?:and(?!\s+(?:that|then|said|says|added|later|also\s+said))|as\s+well\s+as|along\s+with|alongside|together\s+with|including|such\s+as|"
                           r"plus|in\s+addition\s+to|then|also)\b", re.I)
 PARENTHETICAL_SEGMENT = re.compile(r"^\s*(?:which|where|who|whose|located|a|an|the|some|about|roughly|just|only|"
                                    r"once|home|long|itself|now|near|close|north|south|east|west|northeast|"
