@@ -220,3 +220,21 @@ def test_the_object_list_ends_where_a_new_reported_clause_starts():
     text = ("The ministry said Russian drones struck a depot in Borova, and that air defences shot down "
             "drones over Kursk and Bryansk.")
     assert [c[0] for c in current_in("ukraine", text)] == ["Borova"]
+
+
+def test_a_capital_that_names_a_government_is_a_place_when_it_is_acted_on():
+    assert ("Damascus", "opposition", "contested") in current("Rebels entered Damascus on Sunday.")
+    assert current_in("ukraine", "Russian missiles struck Kyiv overnight.") == [("Kyiv", "russia", "attacked")]
+
+
+def test_a_capital_named_as_a_government_is_not_what_the_city_refers_back_to():
+    text = ("Kurdish forces allied with Damascus hold Tal Rifaat. Rebels are fighting in the city, the monitor said.")
+    assert [c[0] for c in current(text) if c[2] == "contested"] == ["Tal Rifaat"]
+
+
+def test_an_acronym_is_matched_only_as_written():
+    text = "Rebels captured Saraqib. The WHO said it was unclear who controls the hospital there, and who will."
+    assert [c[3] for c in claims(text)] == ["article"]
+    from conflictmap.extract.mentions import matcher_for
+    found = matcher_for(SYRIA).find("who said", 0, 8) + matcher_for(SYRIA).find("the un said", 0, 11)
+    assert not [m for m in found if m.kind == "source"]

@@ -108,6 +108,7 @@ def _sentence_claims(sentence: Sentence, ctx: _Context) -> list[Claim]:
         ctx.paragraph_source = None
     names = matcher_for(ctx.profile).find(text, sentence.start, sentence.end)
     places = find_places(text, sentence.start, sentence.end, names)
+    places += [m for m in names if m.kind == "place"]  # "rebels entered Damascus": a capital as a place
     places += _anaphoric_places(text, sentence, places, ctx)
     places.sort(key=lambda m: m.start)
     mentions = sorted(names + places, key=lambda m: m.start)
@@ -162,7 +163,7 @@ def _anaphoric_places(text: str, sentence: Sentence, places: list[Mention], ctx:
     """'the city', 'the international airport': refer back to the last city named."""
     extra: list[Mention] = []
     def settlement(p: Mention) -> bool:  # a place named in its own right, not to locate another
-        return p.hint in ("", "city", "town", "village") and not p.metonym and not LOCATION_BEFORE.search(
+        return p.hint in ("", "city", "town", "village") and not p.metonym and not p.side and not LOCATION_BEFORE.search(
             text[max(0, p.start - 30):p.start]) and not re.search(r"\bto\s+(?:the\s+)?$", text[max(0, p.start - 6):p.start])
 
     earlier = [p for p in ctx.last_places if settlement(p)]

@@ -47,6 +47,16 @@ _FOLDED_SUFFIX = re.compile(r"(?:e?s)?(?:'s|'(?!\w))?")
 _EXACT_SUFFIX = re.compile(r"(?:['’]s)?")
 
 
+# "allied with Damascus", "loyal to Moscow", "talks with Kyiv": the capital names its government
+POLITICAL_BEFORE = re.compile(r"\b(?:allied|allies|ally|loyal|loyalty|close|closer|linked|tied|ties|aligned|backed|"
+                              r"supported|talks|relations|deal|agreement|agreed|sided|affiliated|answerable|friendly|"
+                              r"hostile|opposed|opposition|pressure|proxies|proxy|envoy|negotiations|dialogue|"
+                              r"reconciliation|rapprochement)\s+(?:with|to|by|on|against|from)\s+$", re.I)
+POLITICAL_AFTER = re.compile(r"^(?:-|\s+)(?:ally|allies|backed|based|aligned|government|regime|officials|authorities|"
+                             r"leadership|envoy|delegation|ties)\b", re.I)
+ACRONYM = re.compile(r"([Tt]he\s+)?[A-Z][A-Z0-9.&/-]{1,7}")
+
+
 class NameMatcher:
     """Finds the profile's actor and source names in text: every alias at once (Aho-Corasick), any case,
     with plural and possessive endings; acronyms (`exact`) only as written."""
@@ -59,6 +69,14 @@ class NameMatcher:
         self._exact = ahocorasick.Automaton()
         for entry in [*profile.sources, *profile.actors]:  # sources first: "Syrian Observatory" beats "Syrian"
             for alias in (entry.name, *entry.aliases):
+                acronym = ACRONYM.fullmatch(alias)
+                if acronym:  # "WHO", "the UN", "AP": only as written, never "who", "the un"
+                    forms = [alias] if not acronym.group(1) else [alias, "T" + alias[1:], "t" + alias[1:]]
+                    for form in forms:
+                        if "=" + form not in self.by_alias:
+                            self.by_alias["=" + form] = entry
+                            self._exact.add_word(form, "=" + form)
+                    continue
                 key = _key(alias)
                 if key and key not in self.by_alias:
                     self.by_alias[key] = entry
@@ -108,9 +126,13 @@ class NameMatcher:
             return Mention(start, end, written, "source", entry.name, side=entry.side, hint=entry.kind)
         held = HELD_SUFFIX.match(text[end:end + 14])
         metonym = entry.metonym or False
-        if metonym and (_preceded_by_preposition(text, start) or not METONYM_SUBJECT.match(text[end:end + 40])):
+        political = POLITICAL_BEFORE.search(text[max(0, start - 40):start]) or re.search(r"['’]s?$", written) \
+            or POLITICAL_AFTER.match(text[end:end + 30])
+        if metonym and not political and (_preceded_by_preposition(text, start)
+                                          or not METONYM_SUBJECT.match(text[end:end + 40])):
             # "allied with Damascus", "Russia pounded Kyiv": the city, not its government
-            return Mention(start, end, written, "place", written, hint="city")
+            # the side marks a capital that also names a government: not what "the city" refers back to
+            return Mention(start, end, written, "place", written, hint="city", side=entry.side)
         return Mention(start, end, written, "actor", entry.name, side=entry.side,
                        held=held.group(1).lower() if held else "", metonym=metonym)
 
