@@ -13,7 +13,8 @@ from dataclasses import replace
 
 from .model import Assessment, Place, ResolvedClaim, ResolvedFigure, Status
 
-INDEPENDENT_KINDS = frozenset({"article", "monitor", "wire", "media", "un_ngo", "anonymous", "official"})
+# Sources whose word carries beyond a side's say-so; unnamed sources and officials of no stated side do not.
+INDEPENDENT_KINDS = frozenset({"article", "monitor", "wire", "media", "un_ngo"})
 # How much each status says the side holds the place.
 HOLDS = {Status.CAPTURED: 1.0, Status.CONTROLLED: 1.0, Status.DENIED: 0.5, Status.CONTESTED: 0.0}
 
@@ -47,6 +48,9 @@ def assess_place(place: Place, claims: list[ResolvedClaim]) -> Assessment:
         independent = is_independent(claim.side, claim.source.kind, claim.source.side)
         weight[claim.side] += HOLDS[claim.status] * (1.0 if independent else 0.5) + 0.01
         assessed[claim.side] |= independent
+    if not weight:  # only withdrawals: who left is known, who holds it now is not
+        return Assessment(place=place, controller="unknown", status="withdrawn", since="", claims=ordered,
+                          sides=tuple(sorted(withdrawn)))
     holders = {side for side, w in weight.items() if w >= 0.5 and side not in withdrawn}
     ranked = sorted(weight.items(), key=lambda kv: (-kv[1], kv[0]))
     controller = next((side for side, _ in ranked if side not in withdrawn), ranked[0][0] if ranked else "unknown")

@@ -151,7 +151,7 @@ class Assessment:
 
     place: Place
     controller: str          # side, or 'contested' / 'unknown'
-    status: str              # assessed, claimed, contested, attacked
+    status: str              # assessed, claimed, contested, attacked, withdrawn
     since: str
     claims: tuple[ResolvedClaim, ...] = field(default_factory=tuple)
     sides: tuple[str, ...] = ()

@@ -238,3 +238,16 @@ def test_an_acronym_is_matched_only_as_written():
     from conflictmap.extract.mentions import matcher_for
     found = matcher_for(SYRIA).find("who said", 0, 8) + matcher_for(SYRIA).find("the un said", 0, 11)
     assert not [m for m in found if m.kind == "source"]
+
+
+@pytest.mark.parametrize("text", [
+    "Rebels captured Saraqib, the last army stronghold in the area.",
+    "Rebels captured the government-held town of Saraqib.",
+])
+def test_a_hold_told_beside_a_capture_of_the_same_place_is_the_state_before_it(text):
+    assert current(text) == [("Saraqib", "opposition", "captured")]
+
+
+def test_unnamed_reports_are_an_anonymous_source_not_the_outlet():
+    found = extract_claims(Article(id="x", path="t.txt", text="Reports said rebels had captured Saraqib."), SYRIA)
+    assert [(c.source.name, c.source.kind) for c in found] == [("unattributed reports", "anonymous")]

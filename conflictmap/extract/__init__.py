@@ -141,6 +141,7 @@ def _sentence_claims(sentence: Sentence, ctx: _Context) -> list[Claim]:
                                 attributions, actor_after)
             if claim is not None:
                 found.append(claim)
+    found = _before_the_change(found)
     # remember for the sentences that follow
     for attribution in attributions:
         if attribution.whole_sentence and not attribution.source.is_article and attribution.source.kind != "anonymous":
@@ -157,6 +158,15 @@ def _sentence_claims(sentence: Sentence, ctx: _Context) -> list[Claim]:
     if places:
         ctx.last_places = (ctx.last_places + places)[-12:]
     return found
+
+
+def _before_the_change(found: list[Claim]) -> list[Claim]:
+    """'Rebels captured Saraqib, the army's last stronghold': a hold by another side, told beside a capture of the
+    same place in the same sentence, is the state before the capture."""
+    taken = {(c.place_hint.lower(), c.side) for c in found if c.status == Status.CAPTURED and not c.past}
+    return [replace(c, past=True, date="") if c.status == Status.CONTROLLED and not c.past
+            and any(place == c.place_hint.lower() and side != c.side for place, side in taken) else c
+            for c in found]
 
 
 def _anaphoric_places(text: str, sentence: Sentence, places: list[Mention], ctx: _Context) -> list[Mention]:

@@ -17,8 +17,9 @@ SOURCE_KIND_LABELS = {
     "media": "news outlet", "state_media": "state media", "belligerent": "party to the conflict",
     "un_ngo": "UN / NGO", "anonymous": "anonymous", "official": "official",
 }
-STATUS_LABELS = {"assessed": "assessed", "claimed": "claimed only by the side it favours",
-                 "contested": "contested", "attacked": "attacked; no control claim"}
+STATUS_LABELS = {"assessed": "assessed", "claimed": "claimed; no independent source confirms it",
+                 "contested": "contested", "attacked": "attacked; no control claim",
+                 "withdrawn": "reported left; no report of who holds it now"}
 
 
 def marker_style(assessment: Assessment, profile: Profile) -> dict:
@@ -29,7 +30,7 @@ def marker_style(assessment: Assessment, profile: Profile) -> dict:
              "fill_opacity": 0.8, "opacity": 0.95}
     if area:
         style.update(fill_opacity=0.18, weight=2, dash_array="2 6")
-    if assessment.status == "claimed":
+    if assessment.status in ("claimed", "withdrawn"):
         style.update(fill_opacity=0.1, dash_array="4 4", weight=3)
     elif assessment.status == "contested":
         style.update(color="#000000", weight=3, dash_array="6 3", fill_opacity=0.55)
@@ -47,6 +48,9 @@ def popup_html(assessment: Assessment, profile: Profile, articles: dict[str, Art
     ]
     if assessment.status == "attacked":
         summary = "No claim of control; attacked by " + ", ".join(escape.text(profile.label(s)) for s in assessment.sides)
+    elif assessment.status == "withdrawn":
+        summary = "Reported left by " + ", ".join(escape.text(profile.label(s)) for s in assessment.sides) + \
+            "; no report of who holds it now"
     else:
         summary = (f"<b>{escape.text(profile.label(assessment.controller))}</b> — "
                    f"{escape.text(STATUS_LABELS.get(assessment.status, assessment.status))}")
@@ -154,6 +158,8 @@ def render_map(assessments: list[Assessment], profile: Profile, articles: dict[s
     for assessment in assessments:
         if assessment.status == "attacked":
             layer = group("~attacks", "Attacks (no control claim)")
+        elif assessment.status == "withdrawn":
+            layer = group("~withdrawn", "Left (holder not reported)")
         elif assessment.status == "contested":
             layer = group("~contested", "Contested")
         else:
@@ -170,7 +176,7 @@ def render_map(assessments: list[Assessment], profile: Profile, articles: dict[s
         ).add_to(layer)
     for key in sorted(groups):
         groups[key].add_to(fmap)
-    sides = sorted({a.controller for a in assessments if a.status != "attacked"} |
+    sides = sorted({a.controller for a in assessments if a.status not in ("attacked", "withdrawn")} |
                    {s for a in assessments for s in a.sides})
     Legend(legend_html(profile, sides, title)).add_to(fmap)
     folium.LayerControl(collapsed=False).add_to(fmap)
