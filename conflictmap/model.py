@@ -92,6 +92,7 @@ class Claim:
     date: str = ""           # ISO date of the claim when known (article date for present tense)
     past: bool = False       # background state ("had been held since 2020"), not the current report
     region: tuple[str, ...] = ()  # country codes of the war(s) the article is read as, for resolution
+    zone: tuple[tuple[float, float, float, float], ...] = ()  # (south, west, north, east) boxes of the war's ground
 
 
 @dataclass(frozen=True)
@@ -114,6 +115,7 @@ class Figure:
     end: int
     date: str = ""
     region: tuple[str, ...] = ()
+    zone: tuple[tuple[float, float, float, float], ...] = ()
 
 
 @dataclass(frozen=True)

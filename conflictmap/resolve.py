@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from .geo.context import nearness
 from .geo.gazetteer import Candidate, Gazetteer
-from .model import Claim, Figure, Precision, ResolvedClaim, ResolvedFigure
+from .model import Claim, Figure, Place, Precision, ResolvedClaim, ResolvedFigure
 
 # What the text's hint asks of the gazetteer.
 HINT_FOR_LOOKUP = {"city": "settlement", "town": "settlement", "village": "settlement", "camp": "settlement"}
@@ -46,7 +46,7 @@ def resolve_claims(claims: list[Claim], gazetteer: Gazetteer) -> Resolution:
 def _resolve_article(claims: list[Claim], gazetteer: Gazetteer) -> dict[int, ResolvedClaim]:
     options = {}
     for claim in claims:
-        key = (claim.place_hint, claim.kind_hint, claim.region)
+        key = (claim.place_hint, claim.kind_hint, claim.region, claim.zone)
         if key not in options:
             options[key] = acceptable(claim, gazetteer)
     anchors = [found[0].place for found in options.values()
@@ -64,7 +64,7 @@ def _resolve_article(claims: list[Claim], gazetteer: Gazetteer) -> dict[int, Res
         chosen[key] = best
     answers = {}
     for claim in claims:
-        best = chosen[(claim.place_hint, claim.kind_hint, claim.region)]
+        best = chosen[(claim.place_hint, claim.kind_hint, claim.region, claim.zone)]
         answers[id(claim)] = ResolvedClaim(claim=claim, place=best.place, score=best.score, reasons=best.reasons) \
             if best else ResolvedClaim(claim=claim, place=None, score=0.0, reasons=("no gazetteer entry matched",))
     return answers
@@ -80,6 +80,11 @@ def resolve_figures(figures: list[Figure], gazetteer: Gazetteer) -> list[Resolve
     return resolved
 
 
+def in_zone(place: Place, zone: tuple[tuple[float, float, float, float], ...]) -> bool:
+    """Whether a place lies in one of the boxes (south, west, north, east) of a war's ground."""
+    return any(south <= place.lat <= north and west <= place.lon <= east for south, west, north, east in zone)
+
+
 def acceptable(claim: Claim | Figure, gazetteer: Gazetteer) -> list[Candidate]:
     """The candidates that fit what the text says of the place, best first."""
     hint = HINT_FOR_LOOKUP.get(claim.kind_hint, claim.kind_hint)
@@ -93,6 +98,8 @@ def acceptable(claim: Claim | Figure, gazetteer: Gazetteer) -> list[Candidate]:
             continue  # "Aleppo airport" must not fall back on the city, nor a neighbourhood on a namesake town
         if region and place.country not in allowed and place.kind != "country":
             continue  # a namesake far from the war is no answer
+        if candidate.match != "exact" and claim.zone and not in_zone(place, claim.zone):
+            continue  # a spelling variant is trusted only on the war's ground: not Altai for Novomykhailivka
         if claim.kind_hint in SETTLEMENT_HINTS and place.kind not in SETTLEMENT_KINDS:
             continue  # "the city", "Aleppo city": a town, not the province or region of that name
         found.append(candidate)

@@ -105,3 +105,22 @@ def test_variant_spellings_from_many_wars_resolve_within_tolerance(gazetteer):
             misses.append(f"{row['query']} ({row['conflict']}): {best.place.name if best else None}, {km:.0f} km")
     assert len({row["conflict"] for row in VARIANTS}) >= 5 and len(VARIANTS) >= 150
     assert len(misses) <= 0.05 * len(VARIANTS), misses
+
+
+def test_a_spelling_variant_resolves_only_on_the_wars_ground(gazetteer):
+    from conflictmap.model import Claim, Source, Status
+    from conflictmap.profiles import load_profile
+    from conflictmap.resolve import acceptable, in_zone
+
+    ukraine = load_profile("ukraine")
+    claim = Claim(article_id="a", article_name="a.txt", place_as_written="Novomykhailivka",
+                  place_hint="Novomykhailivka", kind_hint="", actor="Russian troops", side="russia",
+                  status=Status.CAPTURED, source=Source(name="article", kind="article"), quote="", start=0, end=0,
+                  rule="test", region=ukraine.countries, zone=ukraine.zone)
+    assert all(in_zone(c.place, ukraine.zone) for c in acceptable(claim, gazetteer) if c.match != "exact")
+
+
+def test_a_short_name_needs_a_close_spelling_not_only_the_same_consonants(gazetteer):
+    assert not [c for c in gazetteer.candidates("al-Shifa", ("IL", "PS", "LB")) if c.place.name == "Haifa"]
+    best = [c for c in gazetteer.candidates("Rajo", ("SY",)) if c.place.country == "SY"][0]
+    assert distance_km(best.place.lat, best.place.lon, 36.676, 36.664) < 5  # Rājū, vowels swapped

@@ -119,7 +119,8 @@ def _sentence_claims(sentence: Sentence, ctx: _Context) -> list[Claim]:
         ctx.figures.extend(sentence_figures(
             text, sentence, places, attributions, lambda at: _source_for(at, attributions, ctx, sentence),
             ctx.article.id, ctx.article.name, claim_date(sentence.text, 0, ctx.article.published)))
-        ctx.figures[:] = [replace(f, region=ctx.profile.countries) if not f.region else f for f in ctx.figures]
+        ctx.figures[:] = [replace(f, region=ctx.profile.countries, zone=ctx.profile.zone) if not f.region else f
+                          for f in ctx.figures]
     actors = [m for m in names if m.kind == "actor"]
     found: list[Claim] = []
     # A claim needs a place: in the sentence, or (for a repelled attack) one named just before.
@@ -648,6 +649,7 @@ def _make_claim(ctx: _Context, sentence: Sentence, trigger: Trigger, t_start: in
         place_hint=place.name, kind_hint=place.hint, actor=re.sub(r"['’]s?$", "", actor.text),
         side=side, status=Status(status), source=source, quote=text[span_start:span_end],
         start=span_start, end=span_end, rule=rule, date=date, past=past, region=ctx.profile.countries,
+        zone=ctx.profile.zone,
     )
 
 

@@ -173,9 +173,11 @@ class Gazetteer:
                 # Loose matches only within the article's region, or from curated war data.
                 if entry[7] == "backbone" and countries and entry[4] not in countries:
                     continue
-                similarity = max(fuzz.ratio(key, fold(entry[0])), 0) / 100
-                if similarity < (0.7 if countries else 0.8):
-                    continue  # consonants alike, words not: "Marea" is not "Maarat al-Numan"
+                main = fold(entry[0])
+                similarity = max(fuzz.ratio(key, main), fuzz.ratio(_vowels(key), _vowels(main))) / 100
+                floor = 0.85 if len(key) <= 6 else 0.7 if countries else 0.8
+                if similarity < floor:
+                    continue  # consonants alike, words not: "Marea" is not "Maarat al-Numan", "Shifa" not "Haifa"
                 hits[ref] = ("skeleton", round(0.3 + 0.3 * similarity, 4))  # never above an exact match
         if not hits and (self.online is not None or self._answers is not None):
             return self._online_candidates(name, countries)
@@ -281,3 +283,13 @@ def _admin_or_town(candidate: Candidate, ranked: list[Candidate]) -> Candidate:
         (0.2 if place.kind == "admin1" else 0.0, "an admin area with no town of that name (+0.2)")
     return Candidate(place=place, score=round(candidate.score + change, 4), match=candidate.match,
                      reasons=candidate.reasons + (why,))
+
+
+_VOWEL_SHIFTS = str.maketrans({"e": "i", "o": "u", "y": "i", "w": "u"})
+
+
+def _vowels(name: str) -> str:
+    """A name with the vowels transliterations swap made one ("Rajo", "Raju"; "Idleb", "Idlib") and letters
+    written twice once ("Raqqa", "Raqa")."""
+    shifted = name.translate(_VOWEL_SHIFTS)
+    return "".join(ch for i, ch in enumerate(shifted) if i == 0 or ch != shifted[i - 1])

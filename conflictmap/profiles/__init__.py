@@ -48,6 +48,7 @@ class Profile:
     name: str
     title: str
     countries: tuple[str, ...] = ()
+    zone: tuple[tuple[float, float, float, float], ...] = ()  # boxes (south, west, north, east) of the war's ground
     keywords: tuple[str, ...] = ()
     sides: dict[str, Side] = field(default_factory=dict)
     actors: list[Actor] = field(default_factory=list)
@@ -68,6 +69,7 @@ class Profile:
             title=" / ".join(dict.fromkeys(t for t in (*self.title.split(" / "), *other.title.split(" / "))
                                            if t and not t.startswith("Shared"))),
             countries=tuple(dict.fromkeys(self.countries + other.countries)),
+            zone=tuple(dict.fromkeys(self.zone + other.zone)),
             keywords=tuple(dict.fromkeys(self.keywords + other.keywords)),
             sides={**other.sides, **self.sides},
             actors=self.actors + other.actors,
@@ -95,6 +97,12 @@ def parse_profile(text: str, origin: str) -> Profile:
                    for s in data.get("sources", [])]
     except (KeyError, TypeError, AttributeError) as err:
         raise ValueError(f"{origin}: malformed profile ({err!r})") from err
+    zone = []
+    for box in data.get("zone", ()):
+        if not (isinstance(box, list) and len(box) == 4 and all(isinstance(v, (int, float)) for v in box)
+                and -90 <= box[0] < box[2] <= 90 and -180 <= box[1] < box[3] <= 180):
+            raise ValueError(f"{origin}: zone {box!r} is not a box [south, west, north, east] in degrees")
+        zone.append(tuple(float(v) for v in box))
     for actor in actors:
         if sides and actor.side not in sides and actor.side != UNKNOWN_SIDE:
             raise ValueError(f"{origin}: actor {actor.name!r} has side {actor.side!r}, not one of {sorted(sides)}")
@@ -102,6 +110,7 @@ def parse_profile(text: str, origin: str) -> Profile:
         name=str(data.get("name", Path(origin).stem)),
         title=str(data.get("title", "")),
         countries=tuple(data.get("countries", ())),
+        zone=tuple(zone),
         keywords=tuple(data.get("keywords", ())),
         sides=sides,
         actors=actors,
