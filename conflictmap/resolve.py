@@ -103,4 +103,7 @@ def acceptable(claim: Claim | Figure, gazetteer: Gazetteer) -> list[Candidate]:
         if claim.kind_hint in SETTLEMENT_HINTS and place.kind not in SETTLEMENT_KINDS:
             continue  # "the city", "Aleppo city": a town, not the province or region of that name
         found.append(candidate)
+    if hint in ("admin1", "admin2", "region"):  # "Aleppo province": the area, when the gazetteer has it
+        areas = [c for c in found if c.place.precision in (Precision.ADMIN1, Precision.DISTRICT)]
+        return areas or found
     return found

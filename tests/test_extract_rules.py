@@ -251,3 +251,12 @@ def test_a_hold_told_beside_a_capture_of_the_same_place_is_the_state_before_it(t
 def test_unnamed_reports_are_an_anonymous_source_not_the_outlet():
     found = extract_claims(Article(id="x", path="t.txt", text="Reports said rebels had captured Saraqib."), SYRIA)
     assert [(c.source.name, c.source.kind) for c in found] == [("unattributed reports", "anonymous")]
+
+
+def test_a_possessive_area_is_the_area_of_the_name():
+    found = extract_claims(Article(id="x", path="t.txt", text="Rebels advanced into Aleppo's countryside."), SYRIA)
+    assert [(c.place_hint, c.kind_hint) for c in found] == [("Aleppo", "admin1")]
+
+
+def test_a_time_word_at_the_start_is_not_part_of_the_name():
+    assert current("Today Raqqa is held by the SDF.") == [("Raqqa", "sdf", "controlled")]

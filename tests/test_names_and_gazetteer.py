@@ -124,3 +124,13 @@ def test_a_short_name_needs_a_close_spelling_not_only_the_same_consonants(gazett
     assert not [c for c in gazetteer.candidates("al-Shifa", ("IL", "PS", "LB")) if c.place.name == "Haifa"]
     best = [c for c in gazetteer.candidates("Rajo", ("SY",)) if c.place.country == "SY"][0]
     assert distance_km(best.place.lat, best.place.lon, 36.676, 36.664) < 5  # Rājū, vowels swapped
+
+
+def test_an_area_named_by_the_text_resolves_to_the_area_not_its_city(gazetteer):
+    from conflictmap.model import Claim, Precision, Source, Status
+    from conflictmap.resolve import acceptable
+
+    claim = Claim(article_id="a", article_name="a.txt", place_as_written="Aleppo countryside", place_hint="Aleppo",
+                  kind_hint="admin1", actor="rebels", side="opposition", status=Status.CONTESTED,
+                  source=Source(name="article", kind="article"), quote="", start=0, end=0, rule="test", region=("SY",))
+    assert acceptable(claim, gazetteer)[0].place.precision == Precision.ADMIN1

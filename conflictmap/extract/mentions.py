@@ -219,6 +219,7 @@ september october november december related telegram twitter facebook x one two 
 eight nine ten dozens hundreds thousands on until since during over under about some many most several
 shiite shia sunni alawite alawi druze christian christians muslim arab arabs turkmen assyrian armenian yazidi
 kurd kurds israeli palestinian iranian lebanese jordanian saudi emirati qatari egyptian
+today yesterday tonight tomorrow now currently earlier later overnight recently still already then since
 """.split())
 
 
@@ -274,6 +275,7 @@ def find_places(text: str, start: int, end: int, taken: list[Mention]) -> list[M
             add(match.start(), match.end(), name, AREA_NOUNS[match.group(1).lower()])
     for match in AREA_AFTER_NAME.finditer(text, start, end):
         skip, name = _clean_name(match.group(1))
+        name = re.sub(r"['’]s?$", "", name)  # "Aleppo's countryside"
         if name:
             add(match.start(1) + skip, match.end(), name, AREA_NOUNS[match.group(2).lower()])
     for match in AREAS_AFTER_NAMES.finditer(text, start, end):
