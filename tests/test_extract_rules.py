@@ -260,3 +260,33 @@ def test_a_possessive_area_is_the_area_of_the_name():
 
 def test_a_time_word_at_the_start_is_not_part_of_the_name():
     assert current("Today Raqqa is held by the SDF.") == [("Raqqa", "sdf", "controlled")]
+
+
+@pytest.mark.parametrize("war, text, expected", [
+    ("sahel", "Suspected JNIM fighters attacked a gendarmerie post in Diapaga.", [("Diapaga", "jnim", "attacked")]),
+    ("syria", "The army was again patrolling the centre of Saraqib, residents said.",
+     [("Saraqib", "government", "contested")]),
+    ("ukraine", "Units of the Zapad group of forces have completed the liberation of the city of Kupiansk.",
+     [("Kupiansk", "russia", "captured")]),
+    ("sudan", "The army said its forces had liberated Singa after the RSF's fighters pulled out of the town.",
+     [("Singa", "saf", "captured"), ("Singa", "rsf", "withdrawn")]),
+])
+def test_more_ways_wires_and_statements_say_it(war, text, expected):
+    assert current_in(war, text) == expected
+
+
+def test_a_possessive_actor_is_whose_not_who():
+    text = "In response to the enemy's massacres, the fighters of the Islamic Resistance targeted Kiryat Shmona."
+    assert current_in("israel_gaza_lebanon", text) == [("Kiryat Shmona", "hezbollah", "attacked")]
+
+
+def test_we_in_a_statement_is_the_body_the_statement_is_by():
+    text = ("Army says its troops are holding Singa\n\nStatement by the official spokesman of the Rapid Support "
+            "Forces.\n\nOur valiant forces today liberated the city of Singa.")
+    assert ("Singa", "rsf", "captured") in current_in("sudan", text)
+    assert ("Singa", "saf", "captured") not in current_in("sudan", text)
+
+
+def test_a_capital_after_held_by_is_the_government_that_holds():
+    text = "Kramatorsk, the largest city still held by Kyiv in the region, was shelled."
+    assert ("Kramatorsk", "ukraine", "controlled") in current_in("ukraine", text)

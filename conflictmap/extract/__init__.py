@@ -17,8 +17,10 @@ from .sentences import Sentence, split_sentences
 __all__ = ["Extraction", "extract", "extract_claims"]
 
 SUBJECT_PRONOUN = re.compile(r"\b(?:they|it|the\s+group|the\s+militia|the\s+faction|the\s+alliance|the\s+movement|"
-                             r"the\s+coalition|the\s+fighters|we|our\s+(?:forces|fighters|units|troops|men|"
-                             r"heroes|army)|(?:its|their)\s+(?:units|fighters|forces|troops|men|members|militants|jets|"
+                             r"the\s+coalition|the\s+fighters|the\s+militants|the\s+insurgents|the\s+jihadists|"
+                             r"the\s+gunmen|the\s+attackers|the\s+assailants|we|"
+                             r"our\s+(?:\w+\s+)?(?:forces|fighters|units|troops|men|heroes|army|artillery|drones|"
+                             r"aircraft|air\s+force|navy)|(?:its|their)\s+(?:units|fighters|forces|troops|men|members|militants|jets|"
                              r"warplanes|aircraft|drones|artillery|navy|air\s+force))\b", re.I)
 DISCOURSE_SHIFT = re.compile(r"^\s*(?:meanwhile|however|elsewhere|separately|in\s+response|on\s+the\s+other\s+hand|"
                              r"but|in\s+contrast|by\s+contrast|at\s+the\s+same\s+time)\b", re.I)
@@ -49,6 +51,12 @@ NOT_SUBJECT_BEFORE = re.compile(r"(?<!hundreds )(?<!dozens )(?<!thousands )(?<!s
                                 r"(?<!all )(?<!remnants )(?<!members )(?<!forces )(?<!fighters )(?<!troops )"
                                 r"(?<!units )(?<!warplanes )(?<!jets )(?<!aircraft )(?<!militias )(?<!soldiers )"
                                 r"\b(?:against|from|with|of|to|by|for|on|between)\s+(?:the\s+)?$", re.I)
+FORCE_AFTER = re.compile(r"^['’]?s?\s+(?:[\w-]+\s+){0,2}?(?:fighters|forces|troops|units|men|soldiers|militia|militias|"
+                         r"army|command|brigades?|divisions?|battalions?|regiments?|artillery|drones|aircraft|jets|"
+                         r"warplanes|wing|commanders|members|navy|air\s+force|gunmen|militants)\b", re.I)
+# "Statement by the official spokesman of the Rapid Support Forces": who "we" are in what follows
+STATEMENT_BY = re.compile(r"\b(?:statement|communiqu[eé]|declaration|announcement|message|bulletin|post|video)\s+"
+                          r"(?:issued\s+|published\s+|posted\s+|released\s+)?(?:by|from|of)\s+([^.\n]{3,100})", re.I)
 # "pushed back Russian troops", "ambushed an army convoy": the actor after such a verb is acted on, not acting
 OBJECT_OF_VERB = re.compile(r"\b(?:pushed\s+back|pushing\s+back|drove\s+(?:back|out)|driving\s+(?:back|out)|"
                             r"repelled|repelling|repulsed|expelled|expelling|ousted|ousting|routed|routing|defeated|"
@@ -330,7 +338,10 @@ def _subject(trigger_start: int, text: str, sentence: Sentence, actors: list[Men
     for attribution in attributions:  # "X said that Y took Z": look only inside the reported clause
         if attribution.scope_start <= trigger_start <= attribution.scope_end and attribution.scope_start > window_start:
             window_start = attribution.scope_start
-    candidates = [a for a in actors if window_start <= a.start and a.end <= trigger_start and not a.held]
+    candidates = [a for a in actors if window_start <= a.start and a.end <= trigger_start and not a.held
+                  and not ((re.search(r"['’]s?$", a.text) or re.match(r"['’]s?\s", text[a.end:a.end + 3]))
+                           and not FORCE_AFTER.match(text[a.end:a.end + 40]))
+                  or a.end == trigger_start]  # "the enemy's massacres": whose, not who; "the RSF's fighters": who
     candidates = [a for a in candidates
                   if not (NOT_SUBJECT_BEFORE.search(text[max(window_start, a.start - 30):a.start])
                           or OBJECT_OF_VERB.search(text[max(window_start, a.start - 30):a.start]))
@@ -400,11 +411,22 @@ def _pronoun_referent(pronoun: re.Match, attributions: list[Attribution], ctx: _
             source = attribution.source
             return Mention(pronoun.start(), pronoun.end(), source.name, "actor", source.name, side=source.side)
     if re.match(r"we|our\b", pronoun.group(0), re.I):  # a statement in the first person: its author
+        text = ctx.article.text
+        header = None
+        for header in STATEMENT_BY.finditer(text, 0, pronoun.start()):
+            pass
+        if header is not None:  # "Statement by the official spokesman of the Rapid Support Forces"
+            named = [m for m in matcher_for(ctx.profile).find(text, header.start(1), header.end(1))
+                     if m.side and m.kind in ("actor", "source")]
+            if named:
+                return Mention(pronoun.start(), pronoun.end(), named[-1].text, "actor", named[-1].name,
+                               side=named[-1].side)
         author = next((s for s in reversed(ctx.attributor.history) if s.side), None)
         if author is not None:
             return Mention(pronoun.start(), pronoun.end(), author.name, "actor", author.name, side=author.side)
     before = [a for a in actors if a.end <= pronoun.start() and not a.metonym and not a.held]
-    group = re.match(r"the\s+(?:group|militia|faction|alliance|movement)", pronoun.group(0), re.I)
+    group = re.match(r"the\s+(?:group|militia|faction|alliance|movement|militants|insurgents|jihadists|gunmen|"
+                     r"attackers|assailants)", pronoun.group(0), re.I)
     if group:  # "the group" is an armed group, not a state's army
         before = [a for a in before if a.side != "government"]
         history = [a for a in (ctx.last_actor, ctx.last_agent) if a is not None and a.side != "government"]

@@ -72,6 +72,9 @@ TRIGGERS: tuple[Trigger, ...] = (
        "contested", "active", "advanced-on"),
     _t(r"\b(?:operating|operate|operates|operated|deployed|stationed|dug\s+in|entrenched)\s+(?:in|inside)\b",
        PRESENCE, "active", "operating-in"),
+    _t(r"\b(?:patrolling|patrolled|patrols|patrol)\s+(?:in\s+|inside\s+)?", PRESENCE, "active", "patrolling"),
+    _t(r"\b(?:completed|complete|completes|completing|finished|concluded)\s+(?:the|its|their)\s+(?:\w+\s+)?"
+       r"(?:liberation|capture|seizure|takeover|clearing|occupation)\s+of\b", "captured", "active", "completed-capture-of"),
     _t(r"\b(?:remain|remains|remained|stay|stays|stayed)\s+(?:\w+\s+)?(?:in|inside)\b", "controlled", "active",
        "remain-in"),
     _t(r"\b(?:attacked|attack|attacks|attacking|assaulted|assaulting|stormed)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,3}?"
@@ -107,15 +110,16 @@ TRIGGERS: tuple[Trigger, ...] = (
        r"advance|incursion|attempt)\b", "contested", "repel", "repelled"),
     # attacked, active verbs
     _t(r"\b(?:struck|strike|striking|bombed|bombing|bombarded|bombard|bombarding|shelled|"
-       r"shelling|pounded|pound|pounding|targeted|targeting|raided|hit|rocketed|"
+       r"shelling|pounded|pound|pounding|targeted|targeting|raided|hit|rocketed|attacked|attacking|assaulted|"
+       r"ambushed|"
        r"launched\s+(?:\w+\s+){0,3}?(?:air\s*strikes|airstrikes|air\s+raids|strikes|missiles|rockets|drones)\s+"
        r"(?:on|against|at)|conducted\s+(?:\w+\s+){0,3}?(?:air\s*strikes|airstrikes|air\s+raids|strikes)\s+"
        r"(?:on|against|in))\b", "attacked", "active", "struck"),
     _t(r"\b(?:carried\s+out|carries\s+out|carrying\s+out|launched|launches|launching|conducted|conducts|staged|"
        r"mounted|dropped|drops|dropping|fired|fires|firing)\s+(?:[\w-]+\s+){0,8}?(?:air\s*strikes|airstrikes|"
        r"air\s+raids|raids|strikes|attacks|bombardments?|barrel\s+bombs|bombs|rockets|rocket\s+shells|shells|"
-       r"mortars?|missiles|drones|artillery|salvos|barrages|volleys|rounds)\s+(?:on|against|at|in|around|into|"
-       r"targeting)\b",
+       r"mortars?|missiles|drones|artillery|salvos|barrages|volleys|rounds)\s+(?:(?:overnight|today|yesterday|"
+       r"early\s+on\s+\w+|on\s+\w+day)\s+)?(?:on|against|at|in|around|into|targeting)\b",
        "attacked", "active", "carried-out-strikes"),
     # attacked, agentive nouns
     _t(r"\b(?:air\s*strikes?|airstrikes?|air\s+raids?|drone\s+strikes?|drone\s+attacks?|missile\s+strikes?|"
@@ -148,7 +152,7 @@ TRIGGERS: tuple[Trigger, ...] = (
 )
 
 # "under government control", "under rebel control": passive with the actor inside
-UNDER_ACTOR_CONTROL = re.compile(r"\bunder\s+(?:the\s+)?(?:(?:full|firm|complete|effective|total|direct)\s+)?$", re.I)
+UNDER_ACTOR_CONTROL = re.compile(r"\bunder\s+(?:the\s+|an?\s+)?(?:(?:full|firm|complete|effective|total|direct)\s+)?$", re.I)
 CONTROL_AFTER_ACTOR = re.compile(r"^\s+control\b", re.I)
 
 # Words between an actor and its trigger that mean the actor is not doing it now.
