@@ -290,3 +290,14 @@ def test_we_in_a_statement_is_the_body_the_statement_is_by():
 def test_a_capital_after_held_by_is_the_government_that_holds():
     text = "Kramatorsk, the largest city still held by Kyiv in the region, was shelled."
     assert ("Kramatorsk", "ukraine", "controlled") in current_in("ukraine", text)
+
+
+@pytest.mark.parametrize("text, past", [
+    ("Rebels seized Saraqib in January, the monitor said.", True),
+    ("Rebels seized Saraqib months ago.", True),
+    ("Rebels seized Saraqib on Friday.", False),
+    ("Rebels seized Saraqib earlier this month.", False),
+    ("Rebels seized Saraqib in November.", False),  # the article's own month
+])
+def test_a_capture_dated_two_months_or_more_before_the_article_is_background(text, past):
+    assert [c[4] for c in claims(text, published="2024-11-30")] == [past]

@@ -9,7 +9,8 @@ from ..profiles import UNKNOWN_SIDE, Profile
 from .attribution import Attribution, Attributor, article_source
 from .dates import claim_date
 from .figures import sentence_figures
-from .frames import (BLOCKERS, CONDITIONAL, CONTROL_AFTER_ACTOR, COORDINATION, DOUBT, FALSE_AFTER, OBJECT_STOP,
+from .frames import (BLOCKERS, CONDITIONAL, CONTROL_AFTER_ACTOR, COORDINATION, DOUBT, EARLIER, FALSE_AFTER,
+                     OBJECT_STOP,
                      PARENTHETICAL_SEGMENT, PARTIAL, PAST_MARK, POINT_HINTS, PRESENCE, TRIGGERS, UNDER_ACTOR_CONTROL, YEAR, Trigger)
 from .mentions import ANAPHORIC_FACILITY, FACILITY_NOUNS, Mention, find_places, matcher_for
 from .sentences import Sentence, split_sentences
@@ -723,7 +724,17 @@ def _past(text: str, sentence: Sentence, t_start: int, span_end: int, ctx: _Cont
         return True, year
     if year and year < this_year:
         return True, year
+    earlier = EARLIER.search(text[t_start:min(sentence.end, span_end + 60)])
+    if earlier:
+        month = earlier.group("month")
+        published_month = int(ctx.article.published[5:7]) if len(ctx.article.published) >= 7 else 0
+        if not month or not published_month or (published_month - MONTH_NUMBERS[month.lower()]) % 12 >= 2:
+            return True, year
     return False, 0
+
+
+MONTH_NUMBERS = {name: number for number, name in enumerate(
+    "january february march april may june july august september october november december".split(), start=1)}
 
 
 def _dedupe(claims: list[Claim]) -> list[Claim]:

@@ -204,4 +204,8 @@ PAST_MARK = re.compile(r"\b(?:had\s+been|had\s+(?:\w+\s+)?(?:held|controlled)|fo
                        re.I)
 # "in 2016", "until 2018" date a claim to the past; "since 2020" says the state goes on (unless pluperfect)
 YEAR = re.compile(r"\b(?:in|back\s+in|until|till|during)\s+(?:\w+\s+)?((?:19|20)\d\d)\b", re.I)
+# "seized it in January" (two months or more before the article), "months ago": background, not the news
+EARLIER = re.compile(r"\b(?:(?:in|during|until|till|by)\s+(?:early\s+|mid-?\s*|late\s+)?(?P<month>january|february|march|"
+                     r"april|may|june|july|august|september|october|november|december)\b(?!\s+\d)|last\s+(?:year|spring|"
+                     r"summer|autumn|winter)|(?:months|years)\s+ago|(?:during|in)\s+an\s+earlier\s+phase)", re.I)
 POINT_HINTS = frozenset({"airport", "air_base", "military_base", "border_crossing", "landmark", "district"})
