@@ -11,6 +11,8 @@ from typing import Iterable, Iterator
 from .model import Article
 
 ARTICLE_SUFFIXES = (".txt", ".md")
+# A folder's own notes, skipped when a folder is read (a file named on the command line is always read).
+NOT_ARTICLES = re.compile(r"(?:README|LICEN[CS]E|CHANGELOG|CHANGES|CONTRIBUTING|NOTES)$", re.I)
 MAX_BYTES = 10 * 1024 * 1024
 KNOWN_KEYS = ("title", "outlet", "url", "published")
 _KEY_LINE = re.compile(r"^([A-Za-z][\w -]{0,40}):\s*(.*)$")
@@ -35,10 +37,14 @@ def find_article_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[Pr
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found.extend(
-                p for p in sorted(path.rglob("*"))
-                if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES and not p.name.startswith(".")
-            )
+            for p in sorted(path.rglob("*")):
+                if not p.is_file() or p.suffix.lower() not in ARTICLE_SUFFIXES or p.name.startswith("."):
+                    continue
+                if NOT_ARTICLES.match(p.stem):
+                    problems.append(Problem(str(p), "a folder's notes, not an article: skipped (name a file "
+                                                    "on the command line to read it anyway)", fatal=False))
+                    continue
+                found.append(p)
         elif path.is_file():
             found.append(path)
         else:

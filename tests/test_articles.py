@@ -95,3 +95,13 @@ def test_malformed_headers_are_reported_and_the_file_still_read(tmp_path):
 def test_header_parser_returns_body_offset():
     fields, start, problem = parse_header("---\ntitle: T\n---\nBody")
     assert fields == {"title": "T"} and "---\ntitle: T\n---\nBody"[start:] == "Body" and problem == ""
+
+
+def test_a_folders_readme_is_skipped_with_a_notice_unless_named(tmp_path):
+    write(tmp_path, "README.md", "# My corpus\n\nArticles on the siege of Saraqib.\n")
+    write(tmp_path, "a.txt", "Rebels captured Saraqib.\n")
+    loaded, problems = load_articles([tmp_path])
+    assert [a.name for a in loaded] == ["a.txt"]
+    assert [(p.path.endswith("README.md"), p.fatal) for p in problems] == [(True, False)]
+    loaded, _ = load_articles([tmp_path / "README.md"])
+    assert [a.name for a in loaded] == ["README.md"]
