@@ -125,12 +125,15 @@ def cmd_evaluate(args) -> int:
           f"(gold {s.gold}, found {s.found}, matched {s.matched_gold})")
     print(f"sources  accuracy {s.source_accuracy:.3f}  ({s.sources_right} of {s.matched_gold} matched claims)")
     if args.show_errors:
-        missed, extra = errors(gold, found, result.profile)
-        for g in missed:
+        found_errors = errors(gold, found, result.profile)
+        for g in found_errors.missed:
             print(f"missed   {g['article']}: {g['side']} {g['status']} {g['place']} per {g['source']!r}: {g['quote']!r}")
-        for f in extra:
+        for f in found_errors.extra:
             print(f"extra    {f['article']}: {f['side']} {f['status']} {f['place']} ({f['place_as_written']}) "
                   f"per {f['source']!r}: {f['quote']!r}")
+        for g, same in found_errors.wrong_source:
+            print(f"source   {g['article']}: {g['place']} per {g['source']!r}, found per "
+                  f"{sorted({f['source'] for f in same})}: {g['quote']!r}")
     return EXIT_OK
 
 

@@ -139,10 +139,23 @@ def score(gold_rows: list[dict], found: list[dict], profile: Profile | None = No
     return Score(len(gold_rows), len(current), matched_gold, matched_found, sources_right)
 
 
-def errors(gold_rows: list[dict], found: list[dict], profile: Profile | None = None) -> tuple[list[dict], list[dict]]:
-    """The gold claims nothing found matches, and the current found claims that match no gold claim."""
+@dataclass(frozen=True)
+class Errors:
+    missed: list[dict]                       # gold claims nothing found matches
+    extra: list[dict]                        # current found claims that match no gold claim
+    wrong_source: list[tuple[dict, list]]    # gold claims found, but never with their source; with what was found
+
+
+def errors(gold_rows: list[dict], found: list[dict], profile: Profile | None = None) -> Errors:
+    """What a score counts against the extractor, claim by claim."""
     articles = {g["article"] for g in gold_rows}
     current = [f for f in found if not f.get("past") and f.get("article") in articles]
-    missed = [g for g in gold_rows if not any(claim_matches(g, f, profile, check_source=False) for f in current)]
+    missed, wrong_source = [], []
+    for g in gold_rows:
+        same = [f for f in current if claim_matches(g, f, profile, check_source=False)]
+        if not same:
+            missed.append(g)
+        elif not any(source_matches(g["source"], f.get("source", ""), profile) for f in same):
+            wrong_source.append((g, same))
     extra = [f for f in current if not any(claim_matches(g, f, profile, check_source=False) for g in gold_rows)]
-    return missed, extra
+    return Errors(missed, extra, wrong_source)

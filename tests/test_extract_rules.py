@@ -301,3 +301,37 @@ def test_a_capital_after_held_by_is_the_government_that_holds():
 ])
 def test_a_capture_dated_two_months_or_more_before_the_article_is_background(text, past):
     assert [c[4] for c in claims(text, published="2024-11-30")] == [past]
+
+
+STATEMENT = """Arakan Army statement on Paletwa (unofficial translation)
+
+Translated from the Burmese original. Arakan Army, Statement No. 4/2024, 15 January 2024.
+
+1. Our forces completely seized Paletwa town after two months of fighting.
+
+2. The remaining military council troops retreated from Paletwa.
+
+[Translator's note: the military has not commented. Residents said jets bombed Kyauktaw.]
+"""
+
+
+def test_a_translated_statement_is_its_authors_word_until_the_translators_note():
+    article = Article(id=content_id(STATEMENT), path="t.txt", text=STATEMENT, published="2024-01-15")
+    profile = load_profile("myanmar").merged(bundled_profiles()["common"])
+    found = [(c.place_hint, c.side, c.status.value, c.source.side) for c in extract_claims(article, profile)]
+    assert ("Paletwa", "aa", "captured", "aa") in found
+    assert ("Paletwa", "government", "withdrawn", "aa") in found
+    assert [f for f in found if f[0] == "Kyauktaw" and f[3] == "aa"] == []
+
+
+def test_a_wire_story_quoting_a_statement_stays_the_wires_outside_the_quotes():
+    text = ("The army said in a statement that it had retaken Saraqib.\n\n"
+            "Rebels still hold Sarmin, residents said. Rebels shelled Saraqib overnight.")
+    found = {(c.place_hint, c.source.name) for c in extract_claims(Article(id="x", path="t", text=text), SYRIA)}
+    assert ("Saraqib", "article") in found and ("Sarmin", "residents") in found
+
+
+def test_the_statement_is_the_source_that_issued_it():
+    text = ("The Syrian army said on Sunday that fighting went on. \"Our forces have retaken Saraqib,\" "
+            "the statement said.")
+    assert [(c[1], c[3]) for c in claims(text)] == [("government", "Syrian army")]

@@ -85,6 +85,7 @@ class _Context:
     paragraph_source: Source | None = None
     year: int = 0
     trigger_starts: list[int] = field(default_factory=list)
+    statement: tuple[int, int, Source] | None = None  # a translated statement's body and its author
     plain: str = ""  # the text with quote marks blanked out
     figures: list[Figure] = field(default_factory=list)
 
@@ -98,7 +99,7 @@ class Extraction:
 def extract(article: Article, profile: Profile) -> Extraction:
     """Everything an article reports: its claims about places, and its casualty and displacement figures."""
     context = _Context(article, profile, Attributor(profile), year=int(article.published[:4] or 0),
-                       plain=article.text.translate(_QUOTES))
+                       plain=article.text.translate(_QUOTES), statement=_statement(article, profile))
     claims: list[Claim] = []
     for sentence in split_sentences(article.text, article.body_start):
         claims.extend(_sentence_claims(sentence, context))
@@ -177,6 +178,37 @@ def _before_the_change(found: list[Claim]) -> list[Claim]:
     return [replace(c, past=True, date="") if c.status == Status.CONTROLLED and not c.past
             and any(place == c.place_hint.lower() and side != c.side for place, side in taken) else c
             for c in found]
+
+
+# A paragraph that presents what follows as a published statement: "Translated from Arabic. Statement by ...",
+# "(unofficial translation)", "Full text of the communiqué", "Statement No. 4/2024"
+STATEMENT_HEADER = re.compile(r"^\W*(?:(?:unofficial\s+|full\s+|english\s+)?(?:translation|translated)\b|"
+                              r"(?:full\s+)?text\s+of\b|statements?\b|communiqu[eé]s?\b)|\bstatement\s+no\.?\s*\d|"
+                              r"\((?:unofficial\s+)?translation\)|\btranslated\s+from\b|\btranslation\s+from\b",
+                              re.I)
+# Where a statement's body ends: a translator's note or an end marker
+STATEMENT_END = re.compile(r"^\s*(?:\[|\(end\b|end\s+of\s+(?:the\s+)?(?:statement|translation|text)|-+\s*$)", re.I)
+
+
+def _statement(article: Article, profile: Profile) -> tuple[int, int, Source] | None:
+    """The body of a published statement the article reproduces, and its author, when one of its first
+    paragraphs presents it as such and names who issued it."""
+    from .sentences import paragraphs
+
+    blocks = paragraphs(article.text, article.body_start)
+    text = article.text
+    for number, (start, end) in enumerate(blocks[:3]):
+        if end - start > 400 or not STATEMENT_HEADER.search(text[start:end]):
+            continue
+        named = [m for m in matcher_for(profile).find(text, start, end) if m.side and m.kind in ("actor", "source")]
+        if not named:
+            continue
+        author = named[0]
+        kind = author.hint if author.kind == "source" and author.hint else "belligerent"
+        source = Source(name=author.name, kind=kind, side=author.side)
+        body_end = next((s for s, _ in blocks[number + 1:] if STATEMENT_END.match(text[s:s + 40])), len(text))
+        return end, body_end, source
+    return None
 
 
 def _anaphoric_places(text: str, sentence: Sentence, places: list[Mention], ctx: _Context) -> list[Mention]:
@@ -412,6 +444,10 @@ def _pronoun_referent(pronoun: re.Match, attributions: list[Attribution], ctx: _
             source = attribution.source
             return Mention(pronoun.start(), pronoun.end(), source.name, "actor", source.name, side=source.side)
     if re.match(r"we|our\b", pronoun.group(0), re.I):  # a statement in the first person: its author
+        if ctx.statement is not None and ctx.statement[0] <= pronoun.start() < ctx.statement[1] \
+                and ctx.statement[2].side:
+            author = ctx.statement[2]
+            return Mention(pronoun.start(), pronoun.end(), author.name, "actor", author.name, side=author.side)
         text = ctx.article.text
         header = None
         for header in STATEMENT_BY.finditer(text, 0, pronoun.start()):
@@ -698,6 +734,8 @@ def _source_for(position: int, attributions: list[Attribution], ctx: _Context,
         return best.source, best.denial
     if ctx.paragraph_source is not None and CONTINUATION.match(sentence.text):
         return ctx.paragraph_source, False
+    if ctx.statement is not None and ctx.statement[0] <= position < ctx.statement[1]:
+        return ctx.statement[2], False  # a sentence of a published statement: its author says it
     return article_source(), False
 
 
