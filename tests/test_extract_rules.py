@@ -335,3 +335,34 @@ def test_the_statement_is_the_source_that_issued_it():
     text = ("The Syrian army said on Sunday that fighting went on. \"Our forces have retaken Saraqib,\" "
             "the statement said.")
     assert [(c[1], c[3]) for c in claims(text)] == [("government", "Syrian army")]
+
+
+def test_a_speaker_who_goes_on_to_deny_denies_in_their_own_name():
+    text = "The Syrian army said its troops still held positions in Saraqib and denied that the town had fallen."
+    assert ("Saraqib", "government", "denied", "Syrian army", False) in claims(text)
+    assert not [c for c in claims(text) if c[2] == "captured"]
+
+
+def test_an_accusation_is_the_accusers_claim():
+    text = "Rwanda's army has accused Congolese forces of firing shells into Gisenyi, killing five civilians."
+    profile = load_profile("drc").merged(bundled_profiles()["common"])
+    found = extract_claims(Article(id="x", path="t", text=text), profile)
+    assert [(c.place_hint, c.side, c.status.value, c.source.name) for c in found] == \
+        [("Gisenyi", "government", "attacked", "Rwanda's army")]
+
+
+def test_his_fighters_are_the_speakers_side():
+    text = "RSF commander Mohamed Hamdan Dagalo acknowledged that his fighters had withdrawn from Wad Madani."
+    assert current_in("sudan", text) == [("Wad Madani", "rsf", "withdrawn")]
+
+
+@pytest.mark.parametrize("text", [
+    "Rebels held talks with tribal elders in Idlib.",
+    "Rebels held a rally in Idlib on Friday.",
+])
+def test_held_with_an_object_that_is_not_ground_is_no_hold(text):
+    assert current(text) == []
+
+
+def test_two_rules_reading_the_same_words_make_one_claim():
+    assert len(claims("Rebels still held key positions in Saraqib, the monitor said.")) == 1

@@ -19,7 +19,7 @@ __all__ = ["Extraction", "extract", "extract_claims"]
 
 SUBJECT_PRONOUN = re.compile(r"\b(?:they|it|the\s+group|the\s+militia|the\s+faction|the\s+alliance|the\s+movement|"
                              r"the\s+coalition|the\s+fighters|the\s+militants|the\s+insurgents|the\s+jihadists|"
-                             r"the\s+gunmen|the\s+attackers|the\s+assailants|we|"
+                             r"the\s+gunmen|the\s+attackers|the\s+assailants|we|(?:his|her)\s+(?:fighters|forces|troops|men|units)|"
                              r"our\s+(?:\w+\s+)?(?:forces|fighters|units|troops|men|heroes|army|artillery|drones|"
                              r"aircraft|air\s+force|navy)|(?:its|their)\s+(?:units|fighters|forces|troops|men|members|militants|jets|"
                              r"warplanes|aircraft|drones|artillery|navy|air\s+force))\b", re.I)
@@ -174,7 +174,8 @@ def _sentence_claims(sentence: Sentence, ctx: _Context) -> list[Claim]:
 def _before_the_change(found: list[Claim]) -> list[Claim]:
     """'Rebels captured Saraqib, the army's last stronghold': a hold by another side, told beside a capture of the
     same place in the same sentence, is the state before the capture."""
-    taken = {(c.place_hint.lower(), c.side) for c in found if c.status == Status.CAPTURED and not c.past}
+    taken = {(c.place_hint.lower(), c.side) for c in found
+             if c.status == Status.CAPTURED and not c.past and c.side != UNKNOWN_SIDE}
     return [replace(c, past=True, date="") if c.status == Status.CONTROLLED and not c.past
             and any(place == c.place_hint.lower() and side != c.side for place, side in taken) else c
             for c in found]
@@ -206,7 +207,10 @@ def _statement(article: Article, profile: Profile) -> tuple[int, int, Source] | 
         author = named[0]
         kind = author.hint if author.kind == "source" and author.hint else "belligerent"
         source = Source(name=author.name, kind=kind, side=author.side)
-        body_end = next((s for s, _ in blocks[number + 1:] if STATEMENT_END.match(text[s:s + 40])), len(text))
+        body = [(s, e) for s, e in blocks[number + 1:]]
+        while body and STATEMENT_HEADER.search(text[body[0][0]:body[0][1]]) and body[0][1] - body[0][0] <= 400:
+            body = body[1:]  # "[Unofficial translation of a statement by ...]" under a title that says so too
+        body_end = next((s for s, _ in body[1:] if STATEMENT_END.match(text[s:s + 40])), len(text))
         return end, body_end, source
     return None
 
@@ -477,7 +481,8 @@ PARTICIPLE_PHRASE = re.compile(r"\s+(?:in|at|near|during|while|on|by|after|when|
 # What a trigger acts on when it is not a place: "struck a deal in X", "took part in", "captured two soldiers in X"
 NOT_TAKEN_NOUNS = re.compile(r"\b(?:deal|deals|agreement|accord|refuge|shelter|note|notice|photos?|footage|"
                              r"responsibility|credit|steps|measures|action|decision|pledge|vote|talks|oath|"
-                             r"interviews?|selfies?|videos?|pictures?)$", re.I)
+                             r"interviews?|selfies?|videos?|pictures?|meetings?|rall(?:y|ies)|funerals?|conferences?|ceremon(?:y|ies)|"
+                             r"elections?|referendums?|hostages?|captives?|positions\s+open)$", re.I)
 PEOPLE_NOUNS = re.compile(r"\b(?:soldiers?|troops|fighters?|servicem[ae]n|prisoners?|hostages?|captives?|civilians|"
                           r"people|men|women|children|members?|commanders?|officers?|leaders|elders|chiefs|officials|militants?|rebels?|gunmen|"
                           r"mercenaries|conscripts|recruits|pilots?|crew|journalists?|workers?|residents|weapons|"
@@ -776,12 +781,12 @@ MONTH_NUMBERS = {name: number for number, name in enumerate(
 
 
 def _dedupe(claims: list[Claim]) -> list[Claim]:
-    seen = set()
-    unique = []
+    """One claim per place, side, status and source where two rules read the same words."""
+    unique: list[Claim] = []
     for claim in claims:
-        key = (claim.place_hint.lower(), claim.side, claim.status, claim.start, claim.end)
-        if key in seen:
+        key = (claim.place_hint.lower(), claim.kind_hint, claim.side, claim.status, claim.source.name)
+        if any((c.place_hint.lower(), c.kind_hint, c.side, c.status, c.source.name) == key and c.start < claim.end
+               and claim.start < c.end for c in unique):
             continue
-        seen.add(key)
         unique.append(claim)
     return unique

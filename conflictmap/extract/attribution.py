@@ -14,7 +14,8 @@ REPORTING_VERBS = (
     "conceded|concedes|told|tells|insisted|insists|added|adds|noted|notes|wrote|writes|posted|declared|declares|"
     "indicated|indicates|indicate|showed|show|shows|corroborate|corroborates|corroborated|suggested|suggests|"
     "denied|denies|deny|dismissed|dismisses|rejected|rejects|refuted|refutes|explained|alleged|alleges|"
-    "published|broadcast|quoted|documented|recorded|tweeted"
+    "published|broadcast|quoted|documented|recorded|tweeted|accused|accuses|blamed|blames|denounced|denounces|"
+    "condemned|condemns|warned|warns"
 )
 DENIAL_VERBS = frozenset("denied denies deny dismissed dismisses rejected rejects refuted refutes".split())
 _VERB_AFTER_SOURCE = re.compile(
@@ -96,6 +97,13 @@ class Attributor:
             if verb in DENIAL_VERBS and not _DENIED_REPORT.match(sentence[match.end(1):match.end(1) + 60]):
                 continue  # "rejected the deal", "denied entry": not a denial of a report
             verb_start = start + match.start()
+            if found and re.search(r"\b(?:and|but)\s*$", text[start:verb_start]) \
+                    and found[-1].scope_start < verb_start:
+                # "X said ... and denied that ...": the same speaker goes on
+                earlier = found[-1]
+                found.append(Attribution(start + match.end(), end, earlier.source, verb in DENIAL_VERBS,
+                                         earlier.speaker_side, whole_sentence=False))
+                continue
             np_start = _np_start(text, start, verb_start)
             if np_start >= verb_start:
                 continue

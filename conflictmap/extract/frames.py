@@ -57,7 +57,7 @@ TRIGGERS: tuple[Trigger, ...] = (
        r"(?:\w+\s+){0,3}?(?:control|hold|grip|authority)\s+(?:over|of|on|in)\b", "controlled", "active",
        "asserted-control"),
     _t(r"\b(?:in\s+(?:full\s+|complete\s+|effective\s+)?control\s+of)", "controlled", "active", "in-control-of"),
-    _t(r"\b(?:(?:has|have)\s+(?:\w+\s+)?held|(?:is|are)\s+(?:still\s+)?occupying|occupying|"
+    _t(r"\b(?:(?:has|have)\s+(?:\w+\s+)?held|(?:still|firmly|already|now)\s+held|(?:is|are)\s+(?:still\s+)?occupying|occupying|"
        r"controls|control|controlled|controlling|holds|hold|holding|occupies|occupy|occupied|run|runs|"
        r"dominate|dominates|rule|rules)\b(?!\s+(?:of|over|talks|meetings|elections|by|a\s+(?:meeting|vote|rally)))",
        "controlled", "active", "controls"),
