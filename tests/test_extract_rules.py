@@ -276,7 +276,8 @@ def test_more_ways_wires_and_statements_say_it(war, text, expected):
 
 
 def test_a_possessive_actor_is_whose_not_who():
-    text = "In response to the enemy's massacres, the fighters of the Islamic Resistance targeted Kiryat Shmona."
+    text = ("In response to the enemy's massacres, the fighters of the Islamic Resistance in Lebanon targeted "
+            "Kiryat Shmona.")
     assert current_in("israel_gaza_lebanon", text) == [("Kiryat Shmona", "hezbollah", "attacked")]
 
 
@@ -366,3 +367,45 @@ def test_held_with_an_object_that_is_not_ground_is_no_hold(text):
 
 def test_two_rules_reading_the_same_words_make_one_claim():
     assert len(claims("Rebels still held key positions in Saraqib, the monitor said.")) == 1
+
+
+@pytest.mark.parametrize("war, text, expected", [
+    ("ukraine", "Kyiv denied Russian forces had captured Toretsk.", [("Toretsk", "ukraine", "denied")]),
+    ("syria", "Rebels said they would not stop until they captured Damascus.", []),
+    ("syria", "As rebels advanced, the routed army fled Saraqib.", [("Saraqib", "government", "withdrawn")]),
+    ("syria", "After heavy shelling the army recaptured Saraqib.", [("Saraqib", "government", "captured")]),
+    ("sudan", "The RSF ambushed an army patrol in El Obeid.", []),
+    ("syria", "Israeli jets attacked Syrian army bases in Damascus.", [("Damascus", "israel", "attacked")]),
+    ("syria", "Saraqib, which rebels captured on Friday, is on the M5.", [("Saraqib", "opposition", "captured")]),
+    ("sudan", "Amid fears that El Fasher could fall, the RSF captured Um Kadada.", [("Um Kadada", "rsf", "captured")]),
+    ("drc", "The M23 rejected claims that it controls Goma.", []),
+])
+def test_what_the_review_of_the_new_rules_found(war, text, expected):
+    assert current_in(war, text) == expected
+
+
+def test_a_counterclaim_is_not_the_state_before_a_capture():
+    text = "Russia said its forces had captured Toretsk, but Ukraine said its troops still hold Toretsk."
+    assert ("Toretsk", "ukraine", "controlled") in current_in("ukraine", text)
+
+
+def test_a_hold_in_an_aside_before_a_passive_capture_is_the_state_before_it():
+    assert current_in("ukraine", "Robotyne, held by Kyiv, was recaptured by Russian forces.") == \
+        [("Robotyne", "russia", "captured")]
+
+
+def test_a_city_based_analyst_is_not_that_citys_government():
+    found = extract_claims(Article(id="x", path="t", text="A Kyiv-based military analyst said Russian forces had "
+                                                          "captured Toretsk."), load_profile("ukraine"))
+    assert [c.source.side for c in found] == [""]
+
+
+def test_the_group_that_said_is_the_sentences_subject():
+    found = extract_claims(Article(id="x", path="t", text="The RSF captured the army's 16th Infantry Division base "
+                                                          "in Nyala, the group said."), load_profile("sudan"))
+    assert [(c.place_hint, c.side, c.status.value, c.source.side) for c in found] == \
+        [("Nyala", "rsf", "contested", "rsf")]
+
+
+def test_a_capture_on_a_recent_day_ending_an_old_siege_is_news():
+    assert [c[4] for c in claims("Rebels captured Saraqib on Friday, ending a siege that began in March.")] == [False]

@@ -1,6 +1,7 @@
 """Claims from an article: frames over actor, trigger and place mentions, with attribution and time."""
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field, replace
 
@@ -9,17 +10,16 @@ from ..profiles import UNKNOWN_SIDE, Profile
 from .attribution import Attribution, Attributor, article_source
 from .dates import claim_date
 from .figures import sentence_figures
-from .frames import (BLOCKERS, CONDITIONAL, CONTROL_AFTER_ACTOR, COORDINATION, DOUBT, EARLIER, FALSE_AFTER,
-                     OBJECT_STOP,
-                     PARENTHETICAL_SEGMENT, PARTIAL, PAST_MARK, POINT_HINTS, PRESENCE, TRIGGERS, UNDER_ACTOR_CONTROL, YEAR, Trigger)
+from .frames import (BLOCKERS, CONDITIONAL, CONTROL_AFTER_ACTOR, COORDINATION, CUE_AUTOMATON, DOUBT, EARLIER,
+                     FALSE_AFTER, OBJECT_STOP, PARENTHETICAL_SEGMENT, PARTIAL, PAST_MARK, POINT_HINTS, PRESENCE,
+                     TRIGGERS, UNCUED_TRIGGERS, UNDER_ACTOR_CONTROL, YEAR, Trigger)
 from .mentions import ANAPHORIC_FACILITY, FACILITY_NOUNS, Mention, find_places, matcher_for
 from .sentences import Sentence, split_sentences
 
 __all__ = ["Extraction", "extract", "extract_claims"]
 
 SUBJECT_PRONOUN = re.compile(r"\b(?:they|it|the\s+group|the\s+militia|the\s+faction|the\s+alliance|the\s+movement|"
-                             r"the\s+coalition|the\s+fighters|the\s+militants|the\s+insurgents|the\s+jihadists|"
-                             r"the\s+gunmen|the\s+attackers|the\s+assailants|we|(?:his|her)\s+(?:fighters|forces|troops|men|units)|"
+                             r"the\s+coalition|the\s+fighters|we|(?:his|her)\s+(?:fighters|forces|troops|men|units)|"
                              r"our\s+(?:\w+\s+)?(?:forces|fighters|units|troops|men|heroes|army|artillery|drones|"
                              r"aircraft|air\s+force|navy)|(?:its|their)\s+(?:units|fighters|forces|troops|men|members|militants|jets|"
                              r"warplanes|aircraft|drones|artillery|navy|air\s+force))\b", re.I)
@@ -55,16 +55,11 @@ NOT_SUBJECT_BEFORE = re.compile(r"(?<!hundreds )(?<!dozens )(?<!thousands )(?<!s
 FORCE_AFTER = re.compile(r"^['’]?s?\s+(?:[\w-]+\s+){0,2}?(?:fighters|forces|troops|units|men|soldiers|militia|militias|"
                          r"army|command|brigades?|divisions?|battalions?|regiments?|artillery|drones|aircraft|jets|"
                          r"warplanes|wing|commanders|members|navy|air\s+force|gunmen|militants)\b", re.I)
-# "Statement by the official spokesman of the Rapid Support Forces": who "we" are in what follows
-STATEMENT_BY = re.compile(r"\b(?:statement|communiqu[eé]|declaration|announcement|message|bulletin|post|video)\s+"
-                          r"(?:issued\s+|published\s+|posted\s+|released\s+)?(?:by|from|of)\s+([^.\n]{3,100})", re.I)
 # "pushed back Russian troops", "ambushed an army convoy": the actor after such a verb is acted on, not acting
-OBJECT_OF_VERB = re.compile(r"\b(?:pushed\s+back|pushing\s+back|drove\s+(?:back|out)|driving\s+(?:back|out)|"
-                            r"repelled|repelling|repulsed|expelled|expelling|ousted|ousting|routed|routing|defeated|"
-                            r"defeating|ambushed|ambushing|attacked|attacking|struck|striking|targeted|targeting|"
-                            r"killed|killing|captured|capturing|encircled|encircling|besieged|besieging|surrounded|"
-                            r"surrounding|engaged|engaging|fought|fighting|confronted|confronting|hit|hitting|"
-                            r"shelled|shelling|bombed|bombing|chased|chasing|cleared|clearing|dislodged|dislodging)\s+"
+OBJECT_OF_VERB = re.compile(r"(?<!\bthe\s)(?<!\ba\s)(?<!\ban\s)(?<!\bits\s)(?<!\btheir\s)"
+                            r"\b(?:pushed\s+back|drove\s+(?:back|out)|repelled|repulsed|expelled|ousted|routed|"
+                            r"defeated|ambushed|attacked|struck|targeted|killed|captured|encircled|besieged|surrounded|"
+                            r"engaged|fought|confronted|shelled|bombed|chased|cleared|dislodged)\s+"
                             r"(?:the\s+|an?\s+|some\s+|several\s+|dozens\s+of\s+|remaining\s+|retreating\s+)?$",
                             re.I)
 # Places as the article names them anew: "the city", "the town" refer back to the last such place.
@@ -86,6 +81,7 @@ class _Context:
     year: int = 0
     trigger_starts: list[int] = field(default_factory=list)
     statement: tuple[int, int, Source] | None = None  # a translated statement's body and its author
+    cues: list[tuple[int, int]] = field(default_factory=list)  # (offset, trigger number) of the article's cue words
     plain: str = ""  # the text with quote marks blanked out
     figures: list[Figure] = field(default_factory=list)
 
@@ -98,8 +94,9 @@ class Extraction:
 
 def extract(article: Article, profile: Profile) -> Extraction:
     """Everything an article reports: its claims about places, and its casualty and displacement figures."""
+    plain = article.text.translate(_QUOTES)
     context = _Context(article, profile, Attributor(profile), year=int(article.published[:4] or 0),
-                       plain=article.text.translate(_QUOTES), statement=_statement(article, profile))
+                       plain=plain, statement=_statement(article, profile), cues=_article_cues(plain))
     claims: list[Claim] = []
     for sentence in split_sentences(article.text, article.body_start):
         claims.extend(_sentence_claims(sentence, context))
@@ -135,7 +132,7 @@ def _sentence_claims(sentence: Sentence, ctx: _Context) -> list[Claim]:
     found: list[Claim] = []
     # A claim needs a place: in the sentence, or (for a repelled attack) one named just before.
     needs_reading = bool(places) or (ctx.last_places and REPEL_CUE.search(sentence.text))
-    triggers = _trigger_matches(text, sentence, ctx.plain) if needs_reading else []
+    triggers = _trigger_matches(sentence, ctx.plain, ctx.cues) if needs_reading else []
     ctx.trigger_starts = [start for start, _, _ in triggers]
     for start, end, trigger in triggers:
         for actor, place_list, status, rule, actor_after in _frame(trigger, start, end, text, sentence,
@@ -177,8 +174,13 @@ def _before_the_change(found: list[Claim]) -> list[Claim]:
     taken = {(c.place_hint.lower(), c.side) for c in found
              if c.status == Status.CAPTURED and not c.past and c.side != UNKNOWN_SIDE}
     return [replace(c, past=True, date="") if c.status == Status.CONTROLLED and not c.past
+            and (c.rule in ASIDE_RULES or c.rule.endswith("-adjective"))
+            and not re.search(r"\b(?:still|remains?|remained|now|again|continues?|continued)\b", c.quote, re.I)
             and any(place == c.place_hint.lower() and side != c.side for place, side in taken) else c
             for c in found]
+
+
+ASIDE_RULES = frozenset({"actor-stronghold", "stronghold-of", "held-by"})
 
 
 # A paragraph that presents what follows as a published statement: "Translated from Arabic. Statement by ...",
@@ -247,16 +249,27 @@ def _anaphoric_places(text: str, sentence: Sentence, places: list[Mention], ctx:
 _QUOTES = str.maketrans({q: " " for q in "\"“”‘’'«»"})
 
 
-def _trigger_matches(text: str, sentence: Sentence, plain: str) -> list[tuple[int, int, Trigger]]:
+def _article_cues(plain: str) -> list[tuple[int, int]]:
+    """(offset, trigger number) of every cue word in the article, sorted: which triggers each sentence may hold."""
+    lowered = plain.lower()
+    if len(lowered) != len(plain):
+        lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in plain)
+    hits = [(end, number) for end, numbers in CUE_AUTOMATON.iter(lowered) for number in numbers]
+    hits.sort()
+    return hits
+
+
+def _trigger_matches(sentence: Sentence, plain: str, cues: list[tuple[int, int]]) -> list[tuple[int, int, Trigger]]:
     """Triggers in a sentence, matched on `plain` (the text with quote marks blanked, same offsets), so that
-    'had "redeployed" from' still reads as a trigger; overlapping matches keep the longest."""
+    'had "redeployed" from' still reads as a trigger; only triggers whose cue words occur in the sentence are
+    tried; overlapping matches keep the longest."""
+    first = bisect.bisect_left(cues, (sentence.start, -1))
+    last = bisect.bisect_left(cues, (sentence.end, -1))
+    numbers = sorted({number for _, number in cues[first:last]} | UNCUED_TRIGGERS)
     found = []
-    lowered = sentence.text.lower()
-    for trigger in TRIGGERS:
-        if not trigger.may_match(lowered):
-            continue
-        for match in trigger.pattern.finditer(plain, sentence.start, sentence.end):
-            found.append((match.start(), match.end(), trigger))
+    for number in numbers:
+        for match in TRIGGERS[number].pattern.finditer(plain, sentence.start, sentence.end):
+            found.append((match.start(), match.end(), TRIGGERS[number]))
     found.sort(key=lambda item: (item[0], -(item[1] - item[0])))
     kept: list[tuple[int, int, Trigger]] = []
     for item in found:
@@ -290,7 +303,8 @@ def _frame(trigger: Trigger, start: int, end: int, text: str, sentence: Sentence
         actor = _subject(start, text, sentence, actors, attributions, ctx)
         if actor is None:
             return
-        if trigger.rule == "captured" and PARTICIPLE_PHRASE.match(text[end:end + 20]):
+        if trigger.rule == "captured" and PARTICIPLE_PHRASE.match(text[end:min(sentence.end, end + 90)]) \
+                and not re.search(r"\b(?:which|that|who)\b[^,]{0,30}$", text[max(sentence.start, start - 40):start]):
             return  # "Russian troops captured in Kursk were exchanged": a participle, not a capture of Kursk
         objects = _objects(end, text, sentence, places, actors, ctx.trigger_starts, trigger.status)
         if not objects:
@@ -452,22 +466,16 @@ def _pronoun_referent(pronoun: re.Match, attributions: list[Attribution], ctx: _
                 and ctx.statement[2].side:
             author = ctx.statement[2]
             return Mention(pronoun.start(), pronoun.end(), author.name, "actor", author.name, side=author.side)
-        text = ctx.article.text
-        header = None
-        for header in STATEMENT_BY.finditer(text, 0, pronoun.start()):
-            pass
-        if header is not None:  # "Statement by the official spokesman of the Rapid Support Forces"
-            named = [m for m in matcher_for(ctx.profile).find(text, header.start(1), header.end(1))
-                     if m.side and m.kind in ("actor", "source")]
-            if named:
-                return Mention(pronoun.start(), pronoun.end(), named[-1].text, "actor", named[-1].name,
-                               side=named[-1].side)
         author = next((s for s in reversed(ctx.attributor.history) if s.side), None)
         if author is not None:
             return Mention(pronoun.start(), pronoun.end(), author.name, "actor", author.name, side=author.side)
-    before = [a for a in actors if a.end <= pronoun.start() and not a.metonym and not a.held]
-    group = re.match(r"the\s+(?:group|militia|faction|alliance|movement|militants|insurgents|jihadists|gunmen|"
-                     r"attackers|assailants)", pronoun.group(0), re.I)
+    before = [a for a in actors if a.end <= pronoun.start() and not a.metonym and not a.held
+              and not re.search(r"['’]s?$", a.text) and not re.match(r"['’]s?\s", ctx.article.text[a.end:a.end + 3])]
+    if not before and ctx.statement is not None and ctx.statement[0] <= pronoun.start() < ctx.statement[1] \
+            and ctx.statement[2].side:  # "the fighters" in a group's own statement: its fighters
+        author = ctx.statement[2]
+        return Mention(pronoun.start(), pronoun.end(), author.name, "actor", author.name, side=author.side)
+    group = re.match(r"the\s+(?:group|militia|faction|alliance|movement)", pronoun.group(0), re.I)
     if group:  # "the group" is an armed group, not a state's army
         before = [a for a in before if a.side != "government"]
         history = [a for a in (ctx.last_actor, ctx.last_agent) if a is not None and a.side != "government"]
@@ -477,7 +485,8 @@ def _pronoun_referent(pronoun: re.Match, attributions: list[Attribution], ctx: _
     return ctx.last_actor or ctx.last_agent
 
 
-PARTICIPLE_PHRASE = re.compile(r"\s+(?:in|at|near|during|while|on|by|after|when|last|earlier|inside|along)\b", re.I)
+PARTICIPLE_PHRASE = re.compile(r"\s+(?:in|at|near|during|while|on|by|after|when|last|earlier|inside|along)\b"
+                               r"[^,.;]{0,60}?\b(?:was|were|are|is|have|has|had)\b", re.I)
 # What a trigger acts on when it is not a place: "struck a deal in X", "took part in", "captured two soldiers in X"
 NOT_TAKEN_NOUNS = re.compile(r"\b(?:deal|deals|agreement|accord|refuge|shelter|note|notice|photos?|footage|"
                              r"responsibility|credit|steps|measures|action|decision|pledge|vote|talks|oath|"
@@ -492,7 +501,9 @@ PEOPLE_NOUNS = re.compile(r"\b(?:soldiers?|troops|fighters?|servicem[ae]n|prison
 SITE_NOUNS = re.compile(r"\b(?:station|stations|headquarters|hq|checkpoints?|buildings?|hills?|heights|barracks|"
                         r"posts?|outposts?|warehouses?|depots?|hospitals?|schools?|bridges?|factory|factories|"
                         r"compounds?|offices?|towers?|mosques?|churches|stadium|prison|jail|palace|ministry|"
-                        r"sites?|plants?|facility|facilities|complex|silos?|mill|market|roundabout|square)$", re.I)
+                        r"sites?|plants?|facility|facilities|complex|silos?|mill|market|roundabout|square|bases?|academy|airports?|"
+                        r"airfields?|garrisons?|divisions?|refinery|refineries|camps?|brigades?|regiments?|"
+                        r"battalions?|command)$", re.I)
 
 
 def _object_head(lead: str) -> str:
@@ -560,6 +571,8 @@ def _objects(trigger_end: int, text: str, sentence: Sentence, places: list[Menti
                 return result  # "captured two soldiers in Hama": Hama is where, not what was taken
             if head and status != "attacked" and SITE_NOUNS.search(head):
                 partial = True  # "stormed a police station in X": fighting in X, not X taken
+            if status != "attacked" and any(trigger_end <= a.start < place.start and not a.held for a in actors):
+                partial = True  # "captured the army's bases in X", "besieging rebels in X": part of X
         result.append((place, partial))
         cursor = place.end
     return result
@@ -684,18 +697,23 @@ def _make_claim(ctx: _Context, sentence: Sentence, trigger: Trigger, t_start: in
         status = "controlled" if is_point and not partial else "contested"
     elif partial and status in ("captured", "controlled") and not is_area:
         status = "contested"
+    if status == "contested" and rule == "attacked-positions-in" and (
+            AERIAL.search(actor.text) or AERIAL_MEANS.search(text, t_end, sentence.end)):
+        status = "attacked"  # "Israeli jets attacked army bases in X", "attacked positions in X with drones"
     side = actor.side or UNKNOWN_SIDE
     first = min([t_start] + [m.start for m in (actor, place) if sentence.start <= m.start < t_start])
-    clause_start = max([sentence.start] + [m.end() for m in re.finditer(r"[,;:]", text[sentence.start:first])])
-    if CONDITIONAL.search(text, clause_start, t_start) or DOUBT.search(text, sentence.start, t_start):
-        return None  # "if rebels take X", "asked whether", "could not confirm reports that rebels took X"
+    clause_start = sentence.start + max([0] + [m.end() for m in re.finditer(r"[,;:]", text[sentence.start:first])])
     source, denial = _source_for(t_start, attributions, ctx, sentence)
-    if REPORTED_CLAIM.search(text, sentence.start, first) and FALSE_AFTER.match(text[t_end:sentence.end]):
+    if denial and ASSERTION_AFTER_DENIAL.search(text, sentence.start, t_start):
+        denial = False  # "denied that the army had returned, saying the rebels remain in control": an assertion
+    if REPORTED_CLAIM.search(text, sentence.start, t_start) and FALSE_AFTER.match(text[t_end:sentence.end]):
         denial = True  # "the army said claims that rebels had taken X are false"
+    if CONDITIONAL.search(text, clause_start, t_start) or not denial and DOUBT.search(text, clause_start, t_start):
+        return None  # "if rebels take X", "asked whether", "could not confirm reports that rebels took X"
     if denial:
         if status not in ("captured", "controlled", "contested"):
             return None
-        if status == "captured" and actor.side and source.side == actor.side:
+        if actor.side and source.side == actor.side:
             return None  # "M23 denied it had captured Uvira" says nothing of who holds Uvira
         status = "denied"
         side = source.side or _other_side(side, ctx.profile)
@@ -717,7 +735,13 @@ def _make_claim(ctx: _Context, sentence: Sentence, trigger: Trigger, t_start: in
     )
 
 
-REPORTED_CLAIM = re.compile(r"\b(?:claims?|reports?|allegations?|assertions?|statements?)\s+(?:by\s+[^,;]{1,40}?\s+)?that\b",
+AERIAL = re.compile(r"\b(?:jets?|warplanes?|aircraft|air\s*force|drones?|missiles?|artillery|helicopters?|navy|"
+                    r"gunboats?|warships?|bombers?|rockets?)\b", re.I)
+AERIAL_MEANS = re.compile(r"\bwith\s+(?:\w+\s+){0,2}(?:drones?|missiles?|rockets?|artillery|shells|air\s*strikes|mortars?)\b",
+                          re.I)
+ASSERTION_AFTER_DENIAL = re.compile(r",\s*(?:saying|adding|insisting|stressing|and\s+said|and\s+added)\b", re.I)
+REPORTED_CLAIM = re.compile(r"\b(?:claims?|reports?|allegations?|assertions?|statements?)\s+(?:by\s+[^,;]{1,40}?\s+)?"
+                            r"(?:that\b|(?=[\w'’-]+(?:\s+[\w'’-]+){0,3}\s+(?:had|has|have|was|were)\b))",
                             re.I)
 
 
@@ -767,8 +791,11 @@ def _past(text: str, sentence: Sentence, t_start: int, span_end: int, ctx: _Cont
         return True, year
     if year and year < this_year:
         return True, year
-    earlier = EARLIER.search(text[t_start:min(sentence.end, span_end + 60)])
-    if earlier:
+    clause = text[t_start:min(sentence.end, span_end + 60)]
+    clause = CLAUSE_END.split(clause[span_end - t_start:], maxsplit=1)[0]
+    clause = text[t_start:span_end] + clause
+    earlier = EARLIER.search(clause)
+    if earlier and not RECENT_DAY.search(clause):
         month = earlier.group("month")
         published_month = int(ctx.article.published[5:7]) if len(ctx.article.published) >= 7 else 0
         if not month or not published_month or (published_month - MONTH_NUMBERS[month.lower()]) % 12 >= 2:
@@ -776,6 +803,12 @@ def _past(text: str, sentence: Sentence, t_start: int, span_end: int, ctx: _Cont
     return False, 0
 
 
+# Where the clause of a claim ends, for dating it: not at a comma that opens a locator or a date
+CLAUSE_END = re.compile(r"[;(]|,(?!\s*(?:(?:north|south|east|west)\w*\s+of|near|about|some|outside|just|in|during|"
+                        r"early|late|\d+\s*(?:km|kilomet)))|\b(?:which|that|who|where|after|before|since|while|when|"
+                        r"but|and\s+(?:the|its|their))\b", re.I)
+RECENT_DAY = re.compile(r"\b(?:on\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|"
+                        r"overnight|this\s+week|last\s+night)\b", re.I)
 MONTH_NUMBERS = {name: number for number, name in enumerate(
     "january february march april may june july august september october november december".split(), start=1)}
 

@@ -56,7 +56,8 @@ class Attribution:
 # What follows a denial verb when it denies a report: "denied that", "rejected claims", "dismissed the reports"
 _DENIED_REPORT = re.compile(r"^\s*(?:that\b|(?:the\s+|any\s+|such\s+|these\s+|those\s+|[\w'’-]+\s+){0,2}"
                             r"(?:claims?|reports?|allegations?|assertions?|statements?|accounts?|rumou?rs?)\b|"
-                            r"(?:it|they|having|this|these|the\s+(?:capture|fall|loss|seizure))\b|[,:\"“])", re.I)
+                            r"(?:it|they|having|this|these|the\s+(?:capture|fall|loss|seizure))\b|[,:\"“]|"
+                            r"(?:[\w'’-]+\s+){1,4}?(?:had|has|have|was|were|is|are|would)\b)", re.I)
 
 
 def article_source() -> Source:
@@ -192,8 +193,9 @@ class Attributor:
         if bare in PRONOUNS:
             return self.history[-1] if self.history else None
         if lowered.startswith(("the ", "this ")) and bare in GROUP_WORDS:
-            earlier = [m for m in self._sentence_actors if m.end <= self._np_start and not m.metonym]
-            actor = earlier[-1] if earlier else self.last_actor
+            earlier = [m for m in self._sentence_actors if m.end <= self._np_start and not m.metonym
+                       and not re.search(r"['’]s?$", m.text)]
+            actor = earlier[0] if earlier else self.last_actor  # the sentence's subject: who "the group" is
             if actor is not None:
                 name = re.sub(r"['’]s?$", "", actor.text)
                 return self._remember(Source(name=name, kind="belligerent", side=actor.side))

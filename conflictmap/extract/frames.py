@@ -46,7 +46,7 @@ TRIGGERS: tuple[Trigger, ...] = (
        r"retook|retake|retakes|retaken|retaking|recaptured|recapture|recaptures|recapturing|reclaimed|reclaiming|"
        r"liberated|liberate|liberates|liberating|stormed|storm|storms|storming|conquered|"
        r"took\s+over|taken\s+over|taking\s+over|take\s+over)\b", "captured", "active", "captured"),
-    _t(r"\b(?:took|taken|take|takes|taking)\b(?=\s+(?:the\s+(?:\w+\s+){0,3}?(?:town|city|village|airport|base|"
+    _t(r"\b(?:took|taken|take|takes|taking)\b(?!\s+up\b)(?=\s+(?:the\s+(?:\w+\s+){0,3}?(?:town|city|village|airport|base|"
        r"air\s+base|district|neighbou?rhood|citadel|crossing)\b|(?:(?:the|an?|its|their)\s+)?(?:[\w'’-]+\s+){0,3}?"
        r"(?:bases?|headquarters|barracks|garrisons?|camps?|airports?|checkpoints?|positions|outposts?)\s+"
        r"(?:in|at|of|near|around)\b|(?-i:[A-Z])))", "captured", "active", "took"),
@@ -72,7 +72,7 @@ TRIGGERS: tuple[Trigger, ...] = (
        "contested", "active", "advanced-on"),
     _t(r"\b(?:operating|operate|operates|operated|deployed|stationed|dug\s+in|entrenched)\s+(?:in|inside)\b",
        PRESENCE, "active", "operating-in"),
-    _t(r"\b(?:patrolling|patrolled|patrols|patrol)\s+(?:in\s+|inside\s+)?", PRESENCE, "active", "patrolling"),
+    _t(r"\b(?:patrolling|patrolled)\s+(?:in\s+|inside\s+)?", PRESENCE, "active", "patrolling"),
     _t(r"\b(?:completed|complete|completes|completing|finished|concluded)\s+(?:the|its|their)\s+(?:\w+\s+)?"
        r"(?:liberation|capture|seizure|takeover|clearing|occupation)\s+of\b", "captured", "active", "completed-capture-of"),
     _t(r"\b(?:remain|remains|remained|stay|stays|stayed)\s+(?:\w+\s+)?(?:in|inside)\b", "controlled", "active",
@@ -151,6 +151,26 @@ TRIGGERS: tuple[Trigger, ...] = (
        r"flown|flew|waving)\s+(?:over|at|in|on|near|above|atop|from)\b", "controlled", "flag", "flag-raised"),
 )
 
+
+
+def _cue_automaton(triggers: tuple[Trigger, ...]):
+    """One Aho-Corasick automaton over every trigger's cue words: cue → the numbers of the triggers it may start."""
+    import ahocorasick
+
+    by_cue: dict[str, set[int]] = {}
+    for number, trigger in enumerate(triggers):
+        for cue in trigger.cues:
+            by_cue.setdefault(cue, set()).add(number)
+    automaton = ahocorasick.Automaton()
+    for cue, numbers in by_cue.items():
+        automaton.add_word(cue, tuple(sorted(numbers)))
+    automaton.make_automaton()
+    return automaton
+
+
+CUE_AUTOMATON = _cue_automaton(TRIGGERS)
+UNCUED_TRIGGERS = frozenset(number for number, trigger in enumerate(TRIGGERS) if not trigger.cues)
+
 # "under government control", "under rebel control": passive with the actor inside
 UNDER_ACTOR_CONTROL = re.compile(r"\bunder\s+(?:the\s+|an?\s+)?(?:(?:full|firm|complete|effective|total|direct)\s+)?$", re.I)
 CONTROL_AFTER_ACTOR = re.compile(r"^\s+control\b", re.I)
@@ -166,7 +186,7 @@ BLOCKERS = re.compile(
     r"if|unless|whether|against|halt|stop|end\s+to|ceasefire|truce)\b", re.I)
 # Words before a trigger, in its comma-bounded clause, that make it a condition or a question, not a report:
 # "if rebels take X", "asked whether rebels had captured X".
-CONDITIONAL = re.compile(r"\b(?:if|unless|whether|in\s+case|in\s+the\s+event|asked\s+about|should\s+(?:the\s+)?"
+CONDITIONAL = re.compile(r"\b(?:if|unless|whether|until|till|in\s+case|in\s+the\s+event|asked\s+about|should\s+(?:the\s+)?"
                          r"\w+\s+(?:\w+\s+)?(?:take|capture|seize|fall|reach))\b", re.I)
 # Words anywhere before a trigger in its sentence that say the report is doubted or unconfirmed:
 # "the monitor could not confirm reports that", "unverified claims that", "rumours that".
@@ -178,8 +198,9 @@ DOUBT = re.compile(
     r"(?:false|fake|baseless|fabricated|unfounded)\s+(?:reports?|claims?|allegations?)|fears?\s+that|feared\s+that|"
     r"hypothetical|scenario)\b", re.I)
 # Words after a reported claim that call it false: "claims that rebels took X are false"
-FALSE_AFTER = re.compile(r"^[^.;]{0,60}?\b(?:(?:is|are|was|were)\s+(?:\w+\s+)?(?:false|untrue|baseless|fabricated|"
-                         r"unfounded|lies|propaganda|fake|incorrect|wrong)|never\s+happened)\b", re.I)
+FALSE_AFTER = re.compile(r"^[^.;]{0,60}?\b(?:(?:is|are|was|were)\s+(?:\w+\s+)?[\"'“‘]?(?:\w+\s+)?(?:false|untrue|baseless|"
+                         r"fabricated|unfounded|lies|a\s+lie|propaganda|fake|incorrect|wrong|disinformation|"
+                         r"misinformation)|never\s+happened)\b", re.I)
 # Words between a trigger and a place that end the trigger's object.
 OBJECT_STOP = re.compile(
     r"\b(?:near|located|lies|outside|(?<!square\s)(?:kilometers|kilometres|km|miles)|north\s+of|south\s+of|east\s+of|"
@@ -190,6 +211,8 @@ OBJECT_STOP = re.compile(
 COORDINATION = re.compile(r"^\s*(?:and(?!\s+(?:that|then|said|says|added|later|also\s+said))|as\s+well\s+as|along\s+with|alongside|together\s+with|including|such\s+as|"
                           r"plus|in\s+addition\s+to|then|also)\b", re.I)
 PARENTHETICAL_SEGMENT = re.compile(r"^\s*(?:which|where|who|whose|located|a|an|the|some|about|roughly|just|only|"
+                                   r"held|controlled|occupied|captured|seized|retaken|recaptured|taken|surrounded|"
+                                   r"besieged|encircled|defended|run|ruled|"
                                    r"once|home|long|itself|now|near|close|north|south|east|west|northeast|"
                                    r"northwest|southeast|southwest|north-east|north-west|south-east|south-west|"
                                    r"\d|[A-Z][\w'’-]*['’]s\b)", re.I)

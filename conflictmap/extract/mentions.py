@@ -50,11 +50,11 @@ _EXACT_SUFFIX = re.compile(r"(?:['’]s)?")
 # "allied with Damascus", "loyal to Moscow", "talks with Kyiv": the capital names its government
 POLITICAL_BEFORE = re.compile(
     r"\b(?:(?:held|controlled|run|ruled|occupied|retaken|recaptured|captured|seized|liberated|backed|supported|armed|"
-    r"funded|recogni[sz]ed|governed)\s+by|(?:allied|allies|ally|loyal|loyalty|close|closer|linked|tied|ties|aligned|"
+    r"funded|recogni[sz]ed|governed)\s+by|(?:allied|allies|ally|loyal|loyalty|linked|tied|ties|aligned|"
     r"talks|relations|deal|agreement|agreed|sided|affiliated|answerable|friendly|hostile|opposed|opposition|pressure|"
     r"proxies|proxy|envoy|negotiations|dialogue|reconciliation|rapprochement)\s+(?:with|to|by|on|against|from))\s+$",
     re.I)
-POLITICAL_AFTER = re.compile(r"^(?:-|\s+)(?:ally|allies|backed|based|aligned|government|regime|officials|authorities|"
+POLITICAL_AFTER = re.compile(r"^(?:-|\s+)(?:ally|allies|backed|aligned|government|regime|officials|authorities|"
                              r"leadership|envoy|delegation|ties)\b", re.I)
 ACRONYM = re.compile(r"([Tt]he\s+)?[A-Z][A-Z0-9.&/-]{1,7}")
 
