@@ -409,3 +409,25 @@ def test_the_group_that_said_is_the_sentences_subject():
 
 def test_a_capture_on_a_recent_day_ending_an_old_siege_is_news():
     assert [c[4] for c in claims("Rebels captured Saraqib on Friday, ending a siege that began in March.")] == [False]
+
+
+@pytest.mark.parametrize("war, text, expected", [
+    ("ukraine", "Ukraine's deputy defence minister Hanna Maliar said Robotyne has been fully liberated.",
+     [("Robotyne", "ukraine", "captured")]),
+    ("sudan", "\"Khartoum is free,\" army chief Abdel Fattah al-Burhan said.", [("Khartoum", "saf", "captured")]),
+    ("syria", "Witnesses said Saraqib had been captured on Friday.", []),  # no side says who took it
+    ("sudan", "The RSF said its fighters had liberated the Heglig area.", [("Heglig", "rsf", "captured")]),
+])
+def test_a_side_saying_a_place_has_been_liberated_took_it(war, text, expected):
+    assert current_in(war, text) == expected
+
+
+def test_a_units_name_is_not_a_place():
+    text = "The 110th Separate Mechanised Brigade said it had left the town."
+    assert [c for c in current_in("ukraine", text) if c[0] != "the town"] == []
+
+
+def test_a_named_official_is_the_source_with_their_title():
+    found = extract_claims(Article(id="x", path="t", text="Sudan's army chief Abdel Fattah al-Burhan said the army "
+                                                          "had retaken Khartoum."), load_profile("sudan"))
+    assert [(c.source.name, c.source.side) for c in found] == [("army chief Abdel Fattah al-Burhan", "saf")]

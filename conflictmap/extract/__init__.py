@@ -332,6 +332,18 @@ def _frame(trigger: Trigger, start: int, end: int, text: str, sentence: Sentence
         subject = _passive_subject(start, text, sentence, places)
         if subject:
             yield actor, subject, trigger.status, trigger.rule, True
+    elif voice == "agentless":  # "Robotyne has been fully liberated," the deputy minister said: her side took it
+        speaker = next((a for a in sorted(attributions, key=lambda a: -a.scope_start)
+                        if a.scope_start <= start <= a.scope_end and not a.denial), None)
+        side = speaker.speaker_side if speaker is not None else ""
+        if not side and speaker is None and ctx.statement is not None and ctx.statement[0] <= start < ctx.statement[1]:
+            side = ctx.statement[2].side
+        if not side:
+            return
+        subject = _passive_subject(start, text, sentence, places)
+        if subject:
+            name = speaker.source.name if speaker is not None else ctx.statement[2].name
+            yield Mention(start, end, name, "actor", name, side=side), subject, trigger.status, trigger.rule, True
     elif voice == "fall":
         if not any(a.denial and a.scope_start <= start <= a.scope_end for a in attributions):
             return

@@ -166,7 +166,12 @@ class Attributor:
         name = re.sub(r"^(?:the|a|an)\s+", "", phrase, flags=re.I)
         actors = [m for m in inside if m.kind == "actor"]
         if actors:
-            if "," in name or len(name.split()) > 5:
+            person = re.search(r"(?:(?:^|(?<=\s))[a-z][\w-]*\s+){0,3}(?:[A-Z][\w'’-]+\s+){1,2}"
+                               r"(?:[A-Z]|(?:al|el|ad|as|ash|bin|ibn|abu)-[A-Z])[\w'’-]+$", name)
+            if person and "," not in name and not re.search(r"['’]s?$", person.group(0)) \
+                    and not any(a.start >= np_start + len(phrase) - len(person.group(0)) for a in actors):
+                name = person.group(0)  # "Ukraine's deputy defence minister Hanna Maliar": the person, with title
+            elif "," in name or len(name.split()) > 5:
                 name = re.sub(r"['’]s?$", "", actors[-1].text)
             if channel:
                 owner = name + "'" if name.endswith("s") else name + "'s"

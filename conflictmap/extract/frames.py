@@ -47,7 +47,8 @@ TRIGGERS: tuple[Trigger, ...] = (
        r"liberated|liberate|liberates|liberating|stormed|storm|storms|storming|conquered|"
        r"took\s+over|taken\s+over|taking\s+over|take\s+over)\b", "captured", "active", "captured"),
     _t(r"\b(?:took|taken|take|takes|taking)\b(?!\s+up\b)(?=\s+(?:the\s+(?:\w+\s+){0,3}?(?:town|city|village|airport|base|"
-       r"air\s+base|district|neighbou?rhood|citadel|crossing)\b|(?:(?:the|an?|its|their)\s+)?(?:[\w'’-]+\s+){0,3}?"
+       r"air\s+base|district|neighbou?rhood|citadel|crossing|field|oil\s+field|dam|bridge|port|seaport|refinery|"
+       r"area|camp|hill|heights|corridor|junction|province|region|state)\b|the\s+(?-i:[A-Z])|(?:(?:the|an?|its|their)\s+)?(?:[\w'’-]+\s+){0,3}?"
        r"(?:bases?|headquarters|barracks|garrisons?|camps?|airports?|checkpoints?|positions|outposts?)\s+"
        r"(?:in|at|of|near|around)\b|(?-i:[A-Z])))", "captured", "active", "took"),
     # controlled, active
@@ -143,6 +144,10 @@ TRIGGERS: tuple[Trigger, ...] = (
        r"(?:\w+\s+){0,1}?(?:for|of)\b", "controlled", "passive", "stronghold-of"),
     _t(r"\b(?:was|were|been|is|are|being)\s+(?:\w+\s+)?(?:struck|bombed|shelled|hit|targeted|pounded|bombarded)\s+"
        r"(?:\w+\s+){0,2}?by\b", "attacked", "passive", "was-struck-by"),
+    # "X has been liberated", "X is free", said by a side: that side took X (no agent named)
+    _t(r"\b(?:has|have|had)\s+been\s+(?:\w+ly\s+)?[\"'“]?(?:liberated|captured|retaken|recaptured|freed|taken\s+over)\b"
+       r"(?![\"'”]?\s+(?:\w+\s+){0,2}?by\b)|\b(?:is|was|are|were)\s+(?:now\s+)?(?:fully\s+|completely\s+|totally\s+)?"
+       r"(?:liberated|free)\b(?!\s+(?:\w+\s+){0,2}?(?:by|of|to)\b)", "captured", "agentless", "has-been-liberated"),
     # "X had fallen", "the fall of X": counted only inside a denial, where the source's side still holds X
     _t(r"\b(?:had|has|have)\s+fallen\b|\bfall\s+of\b|\bfell\b(?!\s+(?:to|into|under|back))",
        "captured", "fall", "fall-of"),
@@ -223,7 +228,9 @@ PARTIAL = re.compile(r"\b(?:parts?\s+of|neighbou?rhoods?\s+(?:of|in)|(?:several|
                      r"territor(?:y|ies)\s+of|villages?\s+(?:in|of)|towns\s+(?:in|of)|swathes\s+of|"
                      r"suburbs\s+of|countryside\s+of)\b", re.I)
 # "the Aleppo countryside" names the province's rural part: an area-level place
-PAST_MARK = re.compile(r"\b(?:had\s+been|had\s+(?:\w+\s+)?(?:held|controlled)|formerly|previously|once|used\s+to)\b",
+PAST_MARK = re.compile(r"\b(?:had\s+been(?!\s+(?:\w+ly\s+)?[\"'“]?(?:captured|liberated|retaken|recaptured|seized|taken|"
+                       r"overrun|freed|cleared|stormed|entered|encircled|surrounded|besieged))|"
+                       r"had\s+(?:\w+\s+)?(?:held|controlled)|formerly|previously|once|used\s+to)\b",
                        re.I)
 # "in 2016", "until 2018" date a claim to the past; "since 2020" says the state goes on (unless pluperfect)
 YEAR = re.compile(r"\b(?:in|back\s+in|until|till|during)\s+(?:\w+\s+)?((?:19|20)\d\d)\b", re.I)

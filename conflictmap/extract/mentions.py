@@ -222,7 +222,14 @@ eight nine ten dozens hundreds thousands on until since during over under about 
 shiite shia sunni alawite alawi druze christian christians muslim arab arabs turkmen assyrian armenian yazidi
 kurd kurds israeli palestinian iranian lebanese jordanian saudi emirati qatari egyptian
 today yesterday tonight tomorrow now currently earlier later overnight recently still already then since
+catholic orthodox protestant evangelical thai chinese indian burmese bangladeshi malian burkinabe nigerien
+rwandan ugandan burundian south sudanese chadian libyan emirati houthi
 """.split())
+# Last words that make a capitalised name a unit, a body or an outlet, not a place ("110th Separate Mechanised Brigade")
+NOT_PLACE_HEADS = frozenset("""brigade brigades battalion battalions division divisions regiment regiments corps army
+forces group command unit units squadron company front movement party council committee ministry agency
+organization organisation union alliance coalition office radio television corporation news times post church
+mosque forum network observatory""".split())
 
 
 _AFFILIATION = re.compile(r"-(?:backed|led|held|controlled|based|run|allied|aligned|occupied|made|born)$", re.I)
@@ -290,15 +297,17 @@ def find_places(text: str, start: int, end: int, taken: list[Mention]) -> list[M
         possessive = bool(re.search(r"['’]s?$", name))
         name = re.sub(r"['’]s?$", "", name)
         s = match.start() + skip
-        if not name or name.lower() in NOT_PLACE_WORDS or _looks_like_person(text, s, name):
+        if not name or name.lower() in NOT_PLACE_WORDS or _looks_like_person(text, s, name) \
+                or name.split()[-1].lower() in NOT_PLACE_HEADS:
             continue
         if s == start and " " not in name and re.search(r"(?:ly|ed|ing)$", name):
             continue  # "Currently," "Launched last week": a capitalised first word, not a place
         # "Tehran's influence": a possessive names the government, unless a part of the place follows
         metonym = possessive and not PLACE_PART_AFTER.match(text[match.end():match.end() + 40])
         # "the Oskil", "the Euphrates" (a river), "the Gaza side of the crossing": not a place taken
-        if re.search(r"\bthe\s+$", text[max(0, s - 5):s]) and " " not in name and not possessive:
-            metonym = True
+        if re.search(r"\bthe\s+$", text[max(0, s - 5):s]) and " " not in name and not possessive \
+                and not AREA_AFTER.match(text[s + len(name):s + len(name) + 20]):
+            metonym = True  # but "the Heglig area", "the Kupiansk direction" name the place
         if re.match(r"\s+side\s+of\b", text[s + len(name):s + len(name) + 10]):
             metonym = True
         if not any(s < m.end and m.start < s + len(name) for m in taken):
@@ -306,6 +315,9 @@ def find_places(text: str, start: int, end: int, taken: list[Mention]) -> list[M
     return _drop_overlaps(found)
 
 
+AREA_AFTER = re.compile(r"\s+(?:area|region|sector|front|axis|direction|pocket|salient|corridor|district|"
+                        r"countryside|oil\s+field|gas\s+field|field|dam|crossing|junction|road|highway|border|"
+                        r"outskirts|suburbs|frontline|front\s+line|enclave|valley|plain|heights|hills)\b", re.I)
 PLACE_PART_AFTER = re.compile(r"\s+(?:\w+\s+)?(?:outskirts|centre|center|neighbou?rhoods?|districts?|suburbs?|"
                               r"countryside|old\s+city|streets|quarters?|edges?|gates?|entrances?|east|west|north|"
                               r"south|eastern|western|northern|southern)\b", re.I)
