@@ -9,7 +9,7 @@ import folium
 
 from .articles import Problem, load_articles
 from .assess import assess
-from .export import claims_csv, dumps_geojson, figures_csv, geojson, unresolved_csv, write_atomic
+from .export import claims_csv, dumps_geojson, embed_html, figures_csv, geojson, unresolved_csv, write_atomic
 from .extract import extract
 from .geo.gazetteer import Gazetteer
 from .model import Article, Assessment, Claim, Figure, ResolvedClaim, ResolvedFigure
@@ -17,7 +17,7 @@ from .profiles import Profile, bundled_profiles, load_profile, profile_for
 from .render.map import render_map
 from .resolve import resolve_claims, resolve_figures
 
-OUTPUT_FILES = ("conflict_map.html", "claims.geojson", "claims.csv", "figures.csv", "unresolved.csv")
+OUTPUT_FILES = ("conflict_map.html", "embed.html", "claims.geojson", "claims.csv", "figures.csv", "unresolved.csv")
 
 
 @dataclass
@@ -34,6 +34,7 @@ class BuildResult:
     profile: Profile
     figures: list[ResolvedFigure] = field(default_factory=list)  # casualty and displacement figures
     written: list[Path] = field(default_factory=list)
+    title: str = "conflictmap"
 
     def _repr_html_(self) -> str:
         return self.map._repr_html_()
@@ -62,8 +63,9 @@ def read_claims(articles: list[Article], profiles: list[Profile] | None = None,
 def build(paths: Iterable[str | Path] = ("seeds",), output_dir: str | Path | None = None, *,
           profiles: list[str] | None = None, gazetteer: Gazetteer | None = None,
           gazetteer_paths: Iterable[str | Path] = (), title: str = "conflictmap", online=None,
-          progress: Callable[[str], None] | None = None) -> BuildResult:
-    """Read the articles under `paths` and map their claims; write the files when `output_dir` is given."""
+          offline: bool = False, progress: Callable[[str], None] | None = None) -> BuildResult:
+    """Read the articles under `paths` and map their claims; write the files when `output_dir` is given.
+    `offline`: the map inlines every script and style and draws no tiles, so it opens with no network."""
     say = progress or (lambda message: None)
     available = bundled_profiles()
     forced = [load_profile(p, available) for p in profiles] if profiles else None
@@ -80,7 +82,7 @@ def build(paths: Iterable[str | Path] = ("seeds",), output_dir: str | Path | Non
     located_figures = resolve_figures(figures, gazetteer)
     assessments = assess(resolution.resolved, located_figures)
     by_id = {a.id: a for a in articles}
-    fmap = render_map(assessments, profile, by_id, title=title)
+    fmap = render_map(assessments, profile, by_id, title=title, offline=offline)
     order = {id(c): n for n, c in enumerate(claims)}
     # Claims on whole countries ("fled into India", "backed by the UAE") are reading errors: reported, not kept.
     every = sorted(resolution.resolved + resolution.unresolved, key=lambda item: order[id(item.claim)])
@@ -88,7 +90,7 @@ def build(paths: Iterable[str | Path] = ("seeds",), output_dir: str | Path | Non
         say(f"set aside {len(resolution.country_level)} claim(s) on whole countries")
     result = BuildResult(map=fmap, articles=articles, claims=every, assessments=assessments,
                          unresolved=resolution.unresolved, country_level=resolution.country_level,
-                         problems=problems, profile=profile, figures=located_figures)
+                         problems=problems, profile=profile, figures=located_figures, title=title)
     if output_dir is not None:
         result.written = write_outputs(result, Path(output_dir))
         say(f"wrote {', '.join(str(p) for p in result.written)}")
@@ -104,6 +106,7 @@ def write_outputs(result: BuildResult, output_dir: Path) -> list[Path]:
         "unresolved.csv": unresolved_csv(result.unresolved),
         "figures.csv": figures_csv(result.figures, by_id),
         "conflict_map.html": result.map.get_root().render(),
+        "embed.html": embed_html(result.title),
     }
     written = []
     for name in OUTPUT_FILES:
@@ -111,3 +114,4 @@ def write_outputs(result: BuildResult, output_dir: Path) -> list[Path]:
         write_atomic(path, contents[name])
         written.append(path)
     return written
+

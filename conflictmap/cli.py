@@ -45,7 +45,8 @@ def cmd_build(args) -> int:
     paths = args.paths or ["seeds"]
     try:
         result = build(paths, args.output, profiles=args.profile, gazetteer_paths=args.gazetteer or (),
-                       title=args.title, online=_online(args), progress=None if args.quiet else _progress)
+                       title=args.title, online=_online(args), offline=args.offline,
+                       progress=None if args.quiet else _progress)
     except ValueError as err:  # a bad --profile or --online
         print(f"conflictmap: {err}", file=sys.stderr)
         return EXIT_NOTHING
@@ -179,6 +180,9 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("-o", "--output", default="output", help="output folder (default: output/)")
     b.add_argument("--title", default="conflictmap", help="title shown in the map's legend")
     b.add_argument("-q", "--quiet", action="store_true", help="no progress messages")
+    b.add_argument("--offline", action="store_true",
+                   help="one self-contained conflict_map.html: Leaflet and every script and style inlined, no "
+                        "request to any server; no background tiles (a plain background with a graticule)")
     common(b)
     online(b)
     b.set_defaults(run=cmd_build)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from .model import STATUS_EVENT_TYPE, Article, Assessment, ResolvedClaim, ResolvedFigure
 from .profiles import Profile
+from .render import escape
 
 CLAIM_COLUMNS = (
     "article", "title", "outlet", "published", "url", "place_as_written", "place", "lat", "lon", "kind", "country",
@@ -157,3 +158,10 @@ def write_atomic(path: Path, text: str) -> None:
 
 def dumps_geojson(collection: dict) -> str:
     return json.dumps(collection, ensure_ascii=False, indent=1, sort_keys=False) + "\n"
+
+
+def embed_html(title: str) -> str:
+    """embed.html: an <iframe> of the map to paste into a report page kept in the same folder."""
+    return ("<!-- conflictmap: paste into a page kept in the same folder as conflict_map.html -->\n"
+            f'<iframe src="conflict_map.html" title="{escape.text(title)}" width="100%" height="600" '
+            'style="border:1px solid #ccc" loading="lazy" allowfullscreen></iframe>\n')

@@ -12,7 +12,7 @@ def test_build_writes_the_map_and_its_files(tmp_path, capsys):
     out = tmp_path / "out"
     assert main(["build", str(SEEDS), "-o", str(out)]) == 0
     assert sorted(p.name for p in out.iterdir()) == ["claims.csv", "claims.geojson", "conflict_map.html",
-                                                     "figures.csv", "unresolved.csv"]
+                                                     "embed.html", "figures.csv", "unresolved.csv"]
     assert "place(s) on the map" in capsys.readouterr().err
 
 

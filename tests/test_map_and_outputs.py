@@ -39,7 +39,8 @@ def test_a_hostile_article_reaches_the_page_only_escaped(tmp_path, gazetteer):
 def test_outputs_are_written_and_shaped_as_promised(tmp_path, seeds_build):
     write_outputs(seeds_build, tmp_path)
     names = sorted(p.name for p in tmp_path.iterdir())
-    assert names == ["claims.csv", "claims.geojson", "conflict_map.html", "figures.csv", "unresolved.csv"]
+    assert names == ["claims.csv", "claims.geojson", "conflict_map.html", "embed.html", "figures.csv",
+                     "unresolved.csv"]
     collection = json.loads((tmp_path / "claims.geojson").read_text(encoding="utf-8"))
     assert collection["type"] == "FeatureCollection"
     for feature in collection["features"]:
@@ -57,7 +58,7 @@ def test_the_map_is_byte_identical_from_one_build_to_the_next(tmp_path, gazettee
     from conftest import SEEDS
     first = build([SEEDS], tmp_path / "a", gazetteer=gazetteer)
     build([SEEDS], tmp_path / "b", gazetteer=gazetteer)
-    for name in ("conflict_map.html", "claims.geojson", "claims.csv", "figures.csv", "unresolved.csv"):
+    for name in ("conflict_map.html", "embed.html", "claims.geojson", "claims.csv", "figures.csv", "unresolved.csv"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
     assert first.map is not None
 

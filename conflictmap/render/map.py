@@ -10,6 +10,7 @@ from jinja2 import Template
 from ..model import Article, Assessment, Precision, ResolvedClaim
 from ..profiles import Profile
 from . import escape
+from .offline import make_offline
 
 AREA_PRECISIONS = frozenset({Precision.ADMIN1, Precision.DISTRICT})
 SOURCE_KIND_LABELS = {
@@ -143,11 +144,13 @@ def legend_html(profile: Profile, sides: list[str], title: str) -> str:
 
 
 def render_map(assessments: list[Assessment], profile: Profile, articles: dict[str, Article],
-               title: str = "conflictmap") -> folium.Map:
-    """A folium Map of the assessments; deterministic, every article string escaped."""
+               title: str = "conflictmap", offline: bool = False) -> folium.Map:
+    """A folium Map of the assessments; deterministic, every article string escaped. `offline`: no tiles,
+    every script and style inlined (render/offline.py)."""
     points = [(a.place.lat, a.place.lon) for a in assessments]
     centre = [sum(p[0] for p in points) / len(points), sum(p[1] for p in points) / len(points)] if points else [20, 0]
-    fmap = folium.Map(location=centre, zoom_start=7 if points else 2, tiles="OpenStreetMap", control_scale=True)
+    fmap = folium.Map(location=centre, zoom_start=7 if points else 2,
+                      tiles=None if offline else "OpenStreetMap", control_scale=True)
     groups: dict[str, folium.FeatureGroup] = {}
 
     def group(key: str, label: str) -> folium.FeatureGroup:
@@ -183,6 +186,8 @@ def render_map(assessments: list[Assessment], profile: Profile, articles: dict[s
     if len(points) > 1:
         fmap.fit_bounds([[min(p[0] for p in points), min(p[1] for p in points)],
                          [max(p[0] for p in points), max(p[1] for p in points)]], padding=(30, 30))
+    if offline:
+        make_offline(fmap)
     stable_ids(fmap)
     return fmap
 
