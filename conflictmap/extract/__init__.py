@@ -62,6 +62,12 @@ OBJECT_OF_VERB = re.compile(r"(?<!\bthe\s)(?<!\ba\s)(?<!\ban\s)(?<!\bits\s)(?<!\
                             r"engaged|fought|confronted|shelled|bombed|chased|cleared|dislodged)\s+"
                             r"(?:the\s+|an?\s+|some\s+|several\s+|dozens\s+of\s+|remaining\s+|retreating\s+)?$",
                             re.I)
+BACKER_ASIDE = re.compile(r",\s*(?:(?:backed|supported|assisted|aided|helped|accompanied|joined|reinforced|armed|funded|"
+                          r"trained|advised)\s+by|with\s+the\s+(?:support|backing|help)\s+of|alongside|along\s+with)"
+                          r"\b[^,]*$", re.I)
+# The men a group's own statement speaks of: "the mujahideen of the Islamic Resistance", "our heroic forces"
+OWN_MEN = re.compile(r"(?:^|[.:\"“]\s*)(?:the|our)\s+(?:[\w-]+\s+){0,3}?(?:mujahideen|mujahidin|fighters|heroes|forces|"
+                     r"men|units|troops|resistance|lions|formations|brigades)\b", re.I)
 # Places as the article names them anew: "the city", "the town" refer back to the last such place.
 ANAPHORIC_PLACE = re.compile(r"\bthe\s+(city|town|village)(?:\s+(?:centre|center))?\b(?!\s+of\b)", re.I)
 
@@ -409,6 +415,9 @@ def _subject(trigger_start: int, text: str, sentence: Sentence, actors: list[Men
                   if not (NOT_SUBJECT_BEFORE.search(text[max(window_start, a.start - 30):a.start])
                           or OBJECT_OF_VERB.search(text[max(window_start, a.start - 30):a.start]))
                   or RELATIVE_AFTER.match(text[a.end:trigger_start])]
+    # "Units of the national army, backed by the Arab coalition, entered X": the backer is not who entered
+    candidates = [a for a in candidates if not BACKER_ASIDE.search(text[max(window_start, a.start - 80):a.start])
+                  or not re.search(r",", text[a.end:trigger_start])]
     pronoun = None
     for match in SUBJECT_PRONOUN.finditer(text, window_start, trigger_start):
         pronoun = match
@@ -423,6 +432,10 @@ def _subject(trigger_start: int, text: str, sentence: Sentence, actors: list[Men
         gap = text[pronoun.end():trigger_start]
         if len(gap.split()) <= 6 and not BLOCKERS.search(gap):
             return _pronoun_referent(pronoun, attributions, ctx, actors)
+    if actor is None and ctx.statement is not None and ctx.statement[0] <= trigger_start < ctx.statement[1] \
+            and ctx.statement[2].side and OWN_MEN.search(text, window_start, trigger_start):
+        author = ctx.statement[2]  # "the mujahideen of the Islamic Resistance targeted", in its own statement
+        return Mention(trigger_start, trigger_start, author.name, "actor", author.name, side=author.side)
     if actor is None:
         return _unknown_actor(text, window_start, trigger_start)
     gap = text[actor.end:trigger_start]

@@ -56,7 +56,7 @@ POLITICAL_BEFORE = re.compile(
     re.I)
 POLITICAL_AFTER = re.compile(r"^(?:-|\s+)(?:ally|allies|backed|aligned|government|regime|officials|authorities|"
                              r"leadership|envoy|delegation|ties)\b", re.I)
-ACRONYM = re.compile(r"([Tt]he\s+)?[A-Z][A-Z0-9.&/-]{1,7}")
+ACRONYM = re.compile(r"([Tt]he\s+)?(?:[A-Z][A-Z0-9.&/-]{1,7}|(?<=he )(?:\s*[A-Z][\w'’-]*)+)")
 
 
 class NameMatcher:
