@@ -98,8 +98,10 @@ def acceptable(claim: Claim | Figure, gazetteer: Gazetteer) -> list[Candidate]:
             continue  # "Aleppo airport" must not fall back on the city, nor a neighbourhood on a namesake town
         if region and place.country not in allowed and place.kind != "country":
             continue  # a namesake far from the war is no answer
-        if candidate.match != "exact" and claim.zone and not in_zone(place, claim.zone):
-            continue  # a spelling variant is trusted only on the war's ground: not Altai for Novomykhailivka
+        if claim.zone and not in_zone(place, claim.zone) and (candidate.match != "exact"
+                                                            or place.kind in SETTLEMENT_KINDS):
+            continue  # a town off the war's ground is a namesake (Volchansk in the Urals for Vovchansk), and a
+            # spelling variant is trusted only on it; named bases, airports and areas beyond it are still found
         if claim.kind_hint in SETTLEMENT_HINTS and place.kind not in SETTLEMENT_KINDS:
             continue  # "the city", "Aleppo city": a town, not the province or region of that name
         found.append(candidate)

@@ -134,3 +134,16 @@ def test_an_area_named_by_the_text_resolves_to_the_area_not_its_city(gazetteer):
                   kind_hint="admin1", actor="rebels", side="opposition", status=Status.CONTESTED,
                   source=Source(name="article", kind="article"), quote="", start=0, end=0, rule="test", region=("SY",))
     assert acceptable(claim, gazetteer)[0].place.precision == Precision.ADMIN1
+
+
+def test_a_town_far_off_the_wars_ground_is_a_namesake_not_the_place(gazetteer):
+    from conflictmap.model import Claim, Source, Status
+    from conflictmap.profiles import load_profile
+    from conflictmap.resolve import acceptable, in_zone
+
+    ukraine = load_profile("ukraine")
+    claim = Claim(article_id="a", article_name="a.txt", place_as_written="Volchansk", place_hint="Volchansk",
+                  kind_hint="", actor="Russian troops", side="russia", status=Status.ATTACKED,
+                  source=Source(name="article", kind="article"), quote="", start=0, end=0, rule="test",
+                  region=ukraine.countries, zone=ukraine.zone)
+    assert all(in_zone(c.place, ukraine.zone) for c in acceptable(claim, gazetteer))

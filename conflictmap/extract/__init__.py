@@ -68,6 +68,11 @@ BACKER_ASIDE = re.compile(r",\s*(?:(?:backed|supported|assisted|aided|helped|acc
 # The men a group's own statement speaks of: "the mujahideen of the Islamic Resistance", "our heroic forces"
 OWN_MEN = re.compile(r"(?:^|[.:\"“]\s*)(?:the|our)\s+(?:[\w-]+\s+){0,3}?(?:mujahideen|mujahidin|fighters|heroes|forces|"
                      r"men|units|troops|resistance|lions|formations|brigades)\b", re.I)
+COORDINATED_VERB = re.compile(r"\band\s+(?:then\s+|later\s+|also\s+)?(?:had\s+|has\s+|have\s+)?(?:then\s+|later\s+|also\s+)?$",
+                              re.I)
+# An event stormed is an attack on the place, not its capture: "stormed a night vigil at a church in X"
+EVENT_OBJECT = re.compile(r"^\s*(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,2}?(?:vigil|funeral|wedding|gathering|meeting|mass|"
+                          r"service|prayers?|market|festival|concert|party|celebration|ceremony|rally|procession)\b", re.I)
 # Places as the article names them anew: "the city", "the town" refer back to the last such place.
 ANAPHORIC_PLACE = re.compile(r"\bthe\s+(city|town|village)(?:\s+(?:centre|center))?\b(?!\s+of\b)", re.I)
 
@@ -87,6 +92,7 @@ class _Context:
     year: int = 0
     trigger_starts: list[int] = field(default_factory=list)
     statement: tuple[int, int, Source] | None = None  # a translated statement's body and its author
+    sentence_subject: Mention | None = None  # the actor of the sentence's last active trigger
     cues: list[tuple[int, int]] = field(default_factory=list)  # (offset, trigger number) of the article's cue words
     plain: str = ""  # the text with quote marks blanked out
     figures: list[Figure] = field(default_factory=list)
@@ -140,6 +146,7 @@ def _sentence_claims(sentence: Sentence, ctx: _Context) -> list[Claim]:
     needs_reading = bool(places) or (ctx.last_places and REPEL_CUE.search(sentence.text))
     triggers = _trigger_matches(sentence, ctx.plain, ctx.cues) if needs_reading else []
     ctx.trigger_starts = [start for start, _, _ in triggers]
+    ctx.sentence_subject = None
     for start, end, trigger in triggers:
         for actor, place_list, status, rule, actor_after in _frame(trigger, start, end, text, sentence,
                                                                      actors, places, attributions, ctx):
@@ -306,9 +313,13 @@ def _frame(trigger: Trigger, start: int, end: int, text: str, sentence: Sentence
         passive = PASSIVE_BEFORE.search(before) and PARTICIPLE.match(text[start:end])
         if trigger.rule != "presence-in" and (nominal or passive):
             return  # "the recapture of X" (a noun) or "they were captured celebrating" (passive, no agent)
-        actor = _subject(start, text, sentence, actors, attributions, ctx)
+        coordinated = ctx.sentence_subject is not None and COORDINATED_VERB.search(
+            text[max(sentence.start, start - 30):start])
+        # "its fighters had attacked the junta's militias at X and had taken Y": the first verb's subject
+        actor = ctx.sentence_subject if coordinated else _subject(start, text, sentence, actors, attributions, ctx)
         if actor is None:
             return
+        ctx.sentence_subject = actor
         if trigger.rule == "captured" and PARTICIPLE_PHRASE.match(text[end:min(sentence.end, end + 90)]) \
                 and not re.search(r"\b(?:which|that|who)\b[^,]{0,30}$", text[max(sentence.start, start - 40):start]):
             return  # "Russian troops captured in Kursk were exchanged": a participle, not a capture of Kursk
@@ -637,7 +648,10 @@ def _casualty_place(trigger_start: int, text: str, sentence: Sentence,
 
 def _repel_place(trigger_end: int, text: str, sentence: Sentence, places: list[Mention],
                  ctx: _Context) -> list[tuple[Mention, bool]]:
-    """Where an attack was repelled when no place follows: the last settlement named before."""
+    """Where an attack was repelled when no place follows: the last settlement named before; nothing when the
+    sentence says where in words no gazetteer holds ("on its positions near the dam")."""
+    if re.search(r"\b(?:near|on|in|at|around|outside)\s+(?:the|its|their|our)\s+\w+", text[trigger_end:sentence.end], re.I):
+        return []
     earlier = [p for p in places if p.end <= trigger_end and p.hint in ("", "city", "town")]
     pool = earlier or [p for p in ctx.last_places if p.hint in ("", "city", "town")]
     if not pool:
@@ -722,6 +736,8 @@ def _make_claim(ctx: _Context, sentence: Sentence, trigger: Trigger, t_start: in
         status = "controlled" if is_point and not partial else "contested"
     elif partial and status in ("captured", "controlled") and not is_area:
         status = "contested"
+    if rule == "captured" and re.match(r"storm", text[t_start:t_end], re.I) and EVENT_OBJECT.match(text[t_end:place.start]):
+        status = "attacked"
     if status == "contested" and rule == "attacked-positions-in" and (
             AERIAL.search(actor.text) or AERIAL_MEANS.search(text, t_end, sentence.end)):
         status = "attacked"  # "Israeli jets attacked army bases in X", "attacked positions in X with drones"

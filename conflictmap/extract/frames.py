@@ -100,7 +100,7 @@ TRIGGERS: tuple[Trigger, ...] = (
        r"soldiers|fighters)\s+){0,4}?(?:from|of|out\s+of)\b",
        "withdrawn", "active", "withdrew-from"),
     _t(r"\b(?:abandoned|abandon|abandons|abandoning|evacuated|evacuate|evacuates|evacuating|vacated|ceded|"
-       r"surrendered|handed\s+over)\b", "withdrawn", "active", "abandoned"),
+       r"surrendered(?!\s+(?:to|at|in)\b)|handed\s+over)\b", "withdrawn", "active", "abandoned"),
     _t(r"\b(?:redeployed|redeploying|redeploy|repositioned|regrouped)\s+(?:outside|away\s+from|out\s+of|from)\b",
        "withdrawn", "active", "redeployed-outside"),
     _t(r"\b(?:left|leave|leaves|leaving|fled|flee|flees|fleeing|quit|quits)\b(?=\s+(?:the\s+(?:\w+\s+){0,2}?"
@@ -187,7 +187,8 @@ BLOCKERS = re.compile(
     r"threatened\s+to|threatens\s+to|plans?\s+to|planned\s+to|planning\s+to|aims?\s+to|aimed\s+to|sought\s+to|"
     r"seeks?\s+to|tried\s+to|tries\s+to|trying\s+to|attempted\s+to|attempts?\s+to|failed\s+to|fails\s+to|"
     r"hopes?\s+to|hoped\s+to|intends?\s+to|prepar\w+\s+to|ready\s+to|expected\s+to|likely\s+to|allegedly|"
-    r"will|won['’]t|going\s+to|set\s+to|about\s+to|poised\s+to|"
+    r"will|won['’]t|going\s+to|set\s+to|about\s+to|poised\s+to|due\s+to|scheduled\s+to|slated\s+to|"
+    r"supposed\s+to|agreed\s+to|"
     r"if|unless|whether|against|halt|stop|end\s+to|ceasefire|truce)\b", re.I)
 # Words before a trigger, in its comma-bounded clause, that make it a condition or a question, not a report:
 # "if rebels take X", "asked whether rebels had captured X".
