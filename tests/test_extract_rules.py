@@ -431,3 +431,15 @@ def test_a_named_official_is_the_source_with_their_title():
     found = extract_claims(Article(id="x", path="t", text="Sudan's army chief Abdel Fattah al-Burhan said the army "
                                                           "had retaken Khartoum."), load_profile("sudan"))
     assert [(c.source.name, c.source.side) for c in found] == [("army chief Abdel Fattah al-Burhan", "saf")]
+
+
+@pytest.mark.parametrize("war, text, expected", [
+    ("sahel", "JNIM said its fighters had attacked the militias of the junta at Barsalogho and had taken the town.",
+     [("Barsalogho", "jnim", "attacked"), ("Barsalogho", "jnim", "captured")]),
+    ("drc", "ADF fighters stormed a night vigil at a church in the town of Komanda.", [("Komanda", "adf", "attacked")]),
+    ("sudan", "The retreating Sudanese soldiers had surrendered to South Sudanese forces at Panakuach.", []),
+    ("israel_gaza_lebanon", "Israeli forces are due to begin withdrawing from Rafah.", []),
+    ("syria", "The SDF said its fighters had repelled an attack by the factions on its positions near the dam.", []),
+])
+def test_coordinated_verbs_events_surrenders_and_schedules(war, text, expected):
+    assert current_in(war, text) == expected
