@@ -208,6 +208,11 @@ AREA_AFTER_NAME = re.compile(rf"\b(?i:(?:northern|southern|eastern|western|north
 BARE_NAME = re.compile(_NAME)
 ANAPHORIC_FACILITY = re.compile(rf"\bthe\s+(?i:{_ADJECTIVES})({_FACILITY})\b", re.I)
 
+_WORDS = re.compile(r"[a-z]+")
+FACILITY_WORDS = frozenset(w for noun in FACILITY_NOUNS for w in noun.split())
+AREA_WORDS = frozenset(w for noun in AREA_NOUNS for w in noun.split()) | {"provinces", "governorates", "oblasts",
+                                                                           "regions", "states"}
+
 # Capitalised words that do not start or make a place name.
 NOT_PLACE_WORDS = frozenset("""
 the a an in on at by of for from to with and or but as after amid amidst according despite this that these those
@@ -256,12 +261,16 @@ def find_places(text: str, start: int, end: int, taken: list[Mention]) -> list[M
         if not any(s < m.end and m.start < e for m in taken):
             found.append(Mention(s, e, text[s:e], "place", name, hint=hint))
 
-    for match in FACILITY_POSSESSIVE.finditer(text, start, end):
+    # The facility and area patterns are slow to try; a sentence without one of their nouns cannot match them.
+    words = set(_WORDS.findall(text[start:end].lower()))
+    facilities = not words.isdisjoint(FACILITY_WORDS)
+    areas = not words.isdisjoint(AREA_WORDS)
+    for match in (FACILITY_POSSESSIVE.finditer(text, start, end) if facilities else ()):
         skip, city = _clean_name(match.group(1))
         if city:
             noun = match.group(2).lower()
             add(match.start(1) + skip, match.end(), f"{city} {noun}", FACILITY_NOUNS[noun])
-    for match in FACILITY_AFTER_NAME.finditer(text, start, end):
+    for match in (FACILITY_AFTER_NAME.finditer(text, start, end) if facilities else ()):
         skip, name = _clean_name(match.group(0)[: match.end(1) - match.start(0)])
         name_start = match.start(0) + skip
         owner = [m for m in taken if m.start <= name_start < m.end]
@@ -273,21 +282,21 @@ def find_places(text: str, start: int, end: int, taken: list[Mention]) -> list[M
         noun = match.group(2).lower()
         if name:
             add(name_start, match.end(), f"{name} {noun}", FACILITY_NOUNS[noun])
-    for match in FACILITY_OF.finditer(text, start, end):
+    for match in (FACILITY_OF.finditer(text, start, end) if facilities else ()):
         _, name = _clean_name(match.group(2))
         if name:
             noun = match.group(1).lower()
             add(match.start(), match.end(), f"{name} {noun}", FACILITY_NOUNS[noun])
-    for match in AREA_OF.finditer(text, start, end):
+    for match in (AREA_OF.finditer(text, start, end) if areas else ()):
         skip, name = _clean_name(match.group(2))
         if name:
             add(match.start(), match.end(), name, AREA_NOUNS[match.group(1).lower()])
-    for match in AREA_AFTER_NAME.finditer(text, start, end):
+    for match in (AREA_AFTER_NAME.finditer(text, start, end) if areas else ()):
         skip, name = _clean_name(match.group(1))
         name = re.sub(r"['’]s?$", "", name)  # "Aleppo's countryside"
         if name:
             add(match.start(1) + skip, match.end(), name, AREA_NOUNS[match.group(2).lower()])
-    for match in AREAS_AFTER_NAMES.finditer(text, start, end):
+    for match in (AREAS_AFTER_NAMES.finditer(text, start, end) if areas else ()):
         for group in (1, 2):
             skip, name = _clean_name(match.group(group))
             if name:
