@@ -443,3 +443,14 @@ def test_a_named_official_is_the_source_with_their_title():
 ])
 def test_coordinated_verbs_events_surrenders_and_schedules(war, text, expected):
     assert current_in(war, text) == expected
+
+
+@pytest.mark.parametrize("war, text, expected", [
+    ("yemen", "Taiz, held by government forces, has been besieged by the Houthis since 2015.",
+     [("Taiz", "government", "controlled"), ("Taiz", "houthis", "contested")]),
+    ("yemen", "Government troops pulled out of their positions on the southern edge of Hodeida city and from the town "
+              "of Durayhimi.", [("Hodeida", "government", "withdrawn"), ("Durayhimi", "government", "withdrawn")]),
+    ("yemen", "\"American aggression\" air strikes hit Sanaa overnight, Saba reported.", [("Sanaa", "us_uk", "attacked")]),
+])
+def test_asides_before_an_auxiliary_and_places_after_and_from(war, text, expected):
+    assert current_in(war, text) == expected

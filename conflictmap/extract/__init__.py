@@ -696,9 +696,14 @@ def _passive_subject(trigger_start: int, text: str, sentence: Sentence,
         return []
     place = before[-1]
     gap = text[place.end:trigger_start]
-    if len(gap.split()) > 16 or ";" in gap:
+    outside_asides = len(gap.split()) - sum(len(text[a:b].split()) for a, b in asides if place.end <= a < trigger_start)
+    if outside_asides > 16 or ";" in gap:
         return []
-    for piece in gap.split(",")[1:]:
+    pieces = gap.split(",")[1:]
+    for number, piece in enumerate(pieces, start=1):
+        if number == len(pieces) and re.fullmatch(r"\s*(?:(?:has|have|had|is|are|was|were|will|would)\s*)?(?:\w+ly\s*)?",
+                                                  piece):
+            continue  # "Taiz, held by government forces, has been besieged": the auxiliary of the trigger
         if piece.strip() and not PARENTHETICAL_SEGMENT.match(piece) and not re.match(r"\s*(?:that|once)\b", piece):
             return []
     lead = text[max(sentence.start, place.start - 40):place.start]

@@ -211,7 +211,7 @@ FALSE_AFTER = re.compile(r"^[^.;]{0,60}?\b(?:(?:is|are|was|were)\s+(?:\w+\s+)?[\
 OBJECT_STOP = re.compile(
     r"\b(?:near|located|lies|outside|(?<!square\s)(?:kilometers|kilometres|km|miles)|north\s+of|south\s+of|east\s+of|"
     r"west\s+of|between|toward|towards|road\s+to|road\s+between|highway|after|before|following|since|during|"
-    r"amid|while|which|where|whose|who|when|to\s+protect|in\s+order|as\s+part|for\s+the\s+first|from|than|"
+    r"amid|while|which|where|whose|who|when|to\s+protect|in\s+order|as\s+part|for\s+the\s+first|(?<!and\s)from|than|"
     r"against|claiming|killing|leaving|forcing|bordering|border\s+with|on\s+the\s+border|according|with\s+the|"
     r"along\s+the|countryside\s+of)\b|[;:(]|—|–", re.I)
 COORDINATION = re.compile(r"^\s*(?:and(?!\s+(?:that|then|said|says|added|later|also\s+said))|as\s+well\s+as|along\s+with|alongside|together\s+with|including|such\s+as|"
