@@ -1,7 +1,7 @@
 """Articles from other wars, written for the project without looking at the extractor.
 
-tests/data/wars: thirty articles from six wars. tests/data/heldout2: twenty-four more from eight wars,
-first measured before any rule was tuned on them (see tests/data/heldout2/README.md).
+tests/data/wars: thirty articles from six wars. tests/data/heldout2 and heldout3: twenty-four and twenty more
+from eight wars, each first measured before any rule was tuned on it (see their README.md).
 """
 from __future__ import annotations
 
@@ -18,9 +18,11 @@ from gold_checks import control_claims_on
 #   wars:     precision 0.93, recall 0.75, F1 0.83, sources 0.77
 #   heldout2: precision 0.83, recall 0.58, F1 0.68, sources 0.73 unseen; after this session's rules
 #             precision 0.91, recall 0.73, F1 0.81, sources 0.75
-FLOORS = {"wars": (0.88, 0.80, 0.74), "heldout2": (0.87, 0.77, 0.72)}
+#   heldout3: precision 0.71, recall 0.37, F1 0.48, sources 0.63 unseen (half its places are not in the
+#             gazetteer); after this session's later rules precision 0.79, recall 0.40, F1 0.53, sources 0.73
+FLOORS = {"wars": (0.88, 0.80, 0.74), "heldout2": (0.87, 0.77, 0.72), "heldout3": (0.72, 0.48, 0.65)}
 WAR_OF = {"ukraine": "ukraine", "sudan": "sudan", "myanmar": "myanmar", "gaza": "israel_gaza_lebanon",
-          "lebanon": "israel_gaza_lebanon", "drc": "drc", "yemen": "yemen", "syria": "syria", "sahel": "sahel"}
+          "lebanon": "israel_gaza_lebanon", "westbank": "israel_gaza_lebanon", "drc": "drc", "yemen": "yemen", "syria": "syria", "sahel": "sahel"}
 
 
 # Where the annotation and the extractor's documented rule part ways: a capture "earlier this month" is read
@@ -49,7 +51,7 @@ def test_each_article_is_read_with_its_own_war(corpus, corpus_builds):
         assert choose_profiles(article.text, bundled_profiles())[0].name == war, article.name
 
 
-@pytest.mark.parametrize("case", non_claims("wars") + non_claims("heldout2"),
+@pytest.mark.parametrize("case", non_claims("wars") + non_claims("heldout2") + non_claims("heldout3"),
                          ids=lambda c: f"{c['corpus']}-{c['article'][:2]}-{c['place_as_written']}")
 def test_place_only_mentioned_gets_no_control_claim(case, corpus_builds):
     claims = control_claims_on(case["place_as_written"], records_of(corpus_builds[case["corpus"]]), case["article"])
