@@ -454,3 +454,19 @@ def test_coordinated_verbs_events_surrenders_and_schedules(war, text, expected):
 ])
 def test_asides_before_an_auxiliary_and_places_after_and_from(war, text, expected):
     assert current_in(war, text) == expected
+
+
+@pytest.mark.parametrize("war, text, expected", [
+    ("ukraine", "Russian forces fired on Ukrainian positions in Toretsk 91 times over the past day.",
+     [("Toretsk", "russia", "attacked")]),
+    ("ukraine", "Russian troops have been fighting their way into Toretsk street by street.",
+     [("Toretsk", "russia", "contested")]),
+    ("israel_gaza_lebanon", "Israeli forces pulled their tanks out of Khan Younis.", [("Khan Younis", "israel", "withdrawn")]),
+    ("israel_gaza_lebanon", "Israeli troops completed their withdrawal on Sunday from Khan Younis.",
+     [("Khan Younis", "israel", "withdrawn")]),
+    ("myanmar", "The Myanmar army soldiers had left their positions in Myawaddy.", [("Myawaddy", "government", "withdrawn")]),
+    ("myanmar", "The Myanmar military carried out more than 1,000 air strikes on Falam.", [("Falam", "government", "attacked")]),
+    ("syria", "The government restored power in Aleppo.", []),
+])
+def test_how_fire_advances_and_withdrawals_are_also_told(war, text, expected):
+    assert current_in(war, text) == expected

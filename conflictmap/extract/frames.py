@@ -66,11 +66,16 @@ TRIGGERS: tuple[Trigger, ...] = (
     _t(r"\b(?:restored|restore|restores|restoring|re-established|reestablished)\s+(?:security|stability|control|"
        r"order|calm|state\s+authority)(?:\s+and\s+(?:security|stability|order|calm))?\s+(?:to|in|over)\b",
        "captured", "active", "restored-security-to"),
+    _t(r"\b(?:restored|restores|restoring)\b(?!\s+(?:\w+\s+)?(?:security|stability|order|calm|power|electricity|water|"
+       r"services|communications|internet|peace|normalcy|normality|confidence|ties|relations|links|supplies|"
+       r"access|control|state\s+authority))", "captured", "active", "restored-place"),
     # contested, active
     _t(r"\b(?:advanced|advancing|advance|advances|pushed|pushing|push|pushes|moved|moving|marched|marching|rolled|"
        r"rolling|drove|driving|thrust|thrusting)\s+(?:deeper\s+|further\s+|on\s+|(?:north|south|east|west)(?:ward)?\s+)?"
        r"(?:on|into|toward|towards|to)\b",
        "contested", "active", "advanced-on"),
+    _t(r"\b(?:fought|fighting|fight|fights|pushed|pushing|battled|battling|made|making|forced|forcing|clawed|clawing)\s+"
+       r"(?:their|its|his)\s+way\s+(?:into|to|toward|towards|through)\b", "contested", "active", "fought-way-into"),
     _t(r"\b(?:operating|operate|operates|operated|deployed|stationed|dug\s+in|entrenched)\s+(?:in|inside)\b",
        PRESENCE, "active", "operating-in"),
     _t(r"\b(?:patrolling|patrolled)\s+(?:in\s+|inside\s+)?", PRESENCE, "active", "patrolling"),
@@ -99,6 +104,14 @@ TRIGGERS: tuple[Trigger, ...] = (
        r"(?:(?:its|their|the|his|her|remaining|last|\d+\w*|[A-Z][\w-]*|division|brigade|troops|forces|units|"
        r"soldiers|fighters)\s+){0,4}?(?:from|of|out\s+of)\b",
        "withdrawn", "active", "withdrew-from"),
+    _t(r"\b(?:completed|complete|completes|completing|began|begun|begin|begins|started|finished|concluded)\s+"
+       r"(?:their|its|the)\s+(?:\w+\s+)?(?:withdrawal|pullout|pull-out|retreat|evacuation)\s+(?:\w+\s+){0,3}?"
+       r"(?:from|of)\b", "withdrawn", "active", "completed-withdrawal-from"),
+    _t(r"\b(?:pulled|pulling|pull|pulls|moved|withdrew|withdrawn)\s+(?:their|its|his|the|all|remaining|last)\s+"
+       r"(?:[\w-]+\s+){0,2}?(?:tanks|troops|forces|units|soldiers|fighters|men|vehicles|armou?r)\s+"
+       r"(?:out\s+of|from|back\s+from)\b", "withdrawn", "active", "pulled-forces-out-of"),
+    _t(r"\b(?:left|abandoned|vacated|quit)\s+(?:their|its|his)\s+(?:positions|posts|bases?|barracks|garrison)\s+"
+       r"(?:in|at|around|inside)\b", "withdrawn", "active", "left-positions-in"),
     _t(r"\b(?:abandoned|abandon|abandons|abandoning|evacuated|evacuate|evacuates|evacuating|vacated|ceded|"
        r"surrendered(?!\s+(?:to|at|in)\b)|handed\s+over)\b", "withdrawn", "active", "abandoned"),
     _t(r"\b(?:redeployed|redeploying|redeploy|repositioned|regrouped)\s+(?:outside|away\s+from|out\s+of|from)\b",
@@ -112,13 +125,13 @@ TRIGGERS: tuple[Trigger, ...] = (
     # attacked, active verbs
     _t(r"\b(?:struck|strike|striking|bombed|bombing|bombarded|bombard|bombarding|shelled|"
        r"shelling|pounded|pound|pounding|targeted|targeting|raided|hit|rocketed|attacked|attacking|assaulted|"
-       r"ambushed|"
+       r"ambushed|fired\s+(?:on|at|upon)|opened\s+fire\s+(?:on|at)|"
        r"launched\s+(?:\w+\s+){0,3}?(?:air\s*strikes|airstrikes|air\s+raids|strikes|missiles|rockets|drones)\s+"
        r"(?:on|against|at)|conducted\s+(?:\w+\s+){0,3}?(?:air\s*strikes|airstrikes|air\s+raids|strikes)\s+"
        r"(?:on|against|in))\b", "attacked", "active", "struck"),
     _t(r"\b(?:carried\s+out|carries\s+out|carrying\s+out|launched|launches|launching|conducted|conducts|staged|"
-       r"mounted|dropped|drops|dropping|fired|fires|firing)\s+(?:[\w-]+\s+){0,8}?(?:air\s*strikes|airstrikes|"
-       r"air\s+raids|raids|strikes|attacks|bombardments?|barrel\s+bombs|bombs|rockets|rocket\s+shells|shells|"
+       r"mounted|dropped|drops|dropping|fired|fires|firing)\s+(?:[\w,.-]+\s+){0,8}?(?:air\s*strikes?|airstrikes?|"
+       r"air\s+raids?|raids?|strikes?|attacks?|bombardments?|barrel\s+bombs|bombs|rockets|rocket\s+shells|shells|"
        r"mortars?|missiles|drones|artillery|salvos|barrages|volleys|rounds)\s+(?:(?:overnight|today|yesterday|"
        r"early\s+on\s+\w+|on\s+\w+day)\s+)?(?:on|against|at|in|around|into|targeting)\b",
        "attacked", "active", "carried-out-strikes"),
