@@ -470,3 +470,15 @@ def test_asides_before_an_auxiliary_and_places_after_and_from(war, text, expecte
 ])
 def test_how_fire_advances_and_withdrawals_are_also_told(war, text, expected):
     assert current_in(war, text) == expected
+
+
+def test_every_trigger_is_tried_wherever_it_could_match():
+    """The cue words that decide which patterns to try must never hide a match: each pattern's match holds one."""
+    from conflictmap.extract.frames import TRIGGERS
+    samples = ["the strike on Saraqib", "the fall of Saraqib", "flag raised over Saraqib", "took the Heglig area",
+               "has been liberated", "neighborhood", "bombardment of Idlib", "rebels still held Saraqib",
+               "was captured by rebels", "under the control of rebels", "fighting their way into Toretsk"]
+    for trigger in TRIGGERS:
+        for text in samples:
+            if trigger.pattern.search(text):
+                assert trigger.may_match(text.lower()), (trigger.rule, text, trigger.cues)

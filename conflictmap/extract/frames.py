@@ -32,8 +32,76 @@ class Trigger:
 
 
 def _t(regex: str, status: str, voice: str, rule: str) -> Trigger:
-    cues = tuple(sorted(set(re.findall(r"[a-z]{3,}", re.sub(r"\\[a-zA-Z]", " ", regex.lower())))))
-    return Trigger(re.compile(regex, re.I), status, voice, rule, cues)
+    return Trigger(re.compile(regex, re.I), status, voice, rule, _required_words(regex))
+
+
+_OPTIONAL_GROUP = re.compile(r"\((?:\?[:!=<]+)?[^()]*\)(?:\?|\*|\{0,\d*\})")
+
+
+def _required_words(regex: str) -> tuple[str, ...]:
+    """Words one of which every match of the pattern contains (each alternative's first word outside optional
+    parts); empty, meaning try the pattern everywhere, when some alternative has none."""
+    body = re.sub(r"\\[a-zA-Z]", " ", regex.lower())
+    body = re.sub(r"\[[^\]]*\]", " ", body)  # character classes
+    body = re.sub(r"[a-z]\?", " ", body)  # an optional letter ends the word there: "strikes?" → "strike"
+    while True:  # drop optional parts, innermost first
+        reduced = _OPTIONAL_GROUP.sub(" ", body)
+        if reduced == body:
+            break
+        body = reduced
+    body = re.sub(r"\(\?[!=]|\(\?<[!=]", "(?:", body)  # lookarounds scanned like groups, never required below
+    words = _alternation_words(body)
+    return tuple(sorted(words)) if words else ()
+
+
+def _split_top(expr: str) -> list[str]:
+    depth, parts, current = 0, [], ""
+    for ch in expr:
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        if ch == "|" and depth == 0:
+            parts.append(current)
+            current = ""
+        else:
+            current += ch
+    return parts + [current]
+
+
+def _alternation_words(expr: str) -> set[str] | None:
+    words: set[str] = set()
+    for alternative in _split_top(expr):
+        found = _sequence_words(alternative)
+        if not found:
+            return None
+        words |= found
+    return words
+
+
+def _sequence_words(seq: str) -> set[str] | None:
+    """The first required word of a sequence, or every word of its first required group."""
+    position = 0
+    while position < len(seq):
+        if seq[position] == "(":
+            depth, end = 0, position
+            for end in range(position, len(seq)):
+                depth += {"(": 1, ")": -1}.get(seq[end], 0)
+                if depth == 0:
+                    break
+            inner = re.sub(r"^\(\?:?", "", seq[position:end])
+            if not seq.startswith(("(?!", "(?<!"), position):  # a negative lookaround requires nothing
+                found = _alternation_words(inner)
+                if found:
+                    return found
+            position = end + 1
+            continue
+        literal = re.match(r"[^(]*", seq[position:]).group(0)
+        word = re.search(r"[a-z]{3,}", literal)
+        if word:
+            return {word.group(0)}
+        position += len(literal)
+    return None
 
 
 _CTRL = r"(?:full\s+|complete\s+|total\s+|effective\s+|firm\s+|partial\s+)?control"
