@@ -482,3 +482,15 @@ def test_every_trigger_is_tried_wherever_it_could_match():
         for text in samples:
             if trigger.pattern.search(text):
                 assert trigger.may_match(text.lower()), (trigger.rule, text, trigger.cues)
+
+
+def test_every_trigger_match_in_the_corpora_holds_one_of_its_cue_words():
+    from conftest import DATA, SEEDS
+
+    from conflictmap.articles import load_articles
+    from conflictmap.extract.frames import TRIGGERS
+    articles, _ = load_articles([SEEDS, DATA / "phrasing", DATA / "wars", DATA / "heldout2", DATA / "heldout3"])
+    for article in articles:
+        for trigger in TRIGGERS:
+            for match in trigger.pattern.finditer(article.text):
+                assert trigger.may_match(match.group(0).lower()), (trigger.rule, match.group(0))
