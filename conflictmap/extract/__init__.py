@@ -73,6 +73,9 @@ COORDINATED_VERB = re.compile(r"\band\s+(?:then\s+|later\s+|also\s+)?(?:had\s+|h
 # An event stormed is an attack on the place, not its capture: "stormed a night vigil at a church in X"
 EVENT_OBJECT = re.compile(r"^\s*(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,2}?(?:vigil|funeral|wedding|gathering|meeting|mass|"
                           r"service|prayers?|market|festival|concert|party|celebration|ceremony|rally|procession)\b", re.I)
+# Every anaphor below starts "the ..." and names a settlement or a facility
+ANAPHOR_CUE = re.compile(r"\bthe\s+(?:[\w-]+\s+)*?(?:city|town|village|" + "|".join(sorted(
+    {re.escape(noun.split()[-1]) for noun in FACILITY_NOUNS})) + r")", re.I)
 # Places as the article names them anew: "the city", "the town" refer back to the last such place.
 ANAPHORIC_PLACE = re.compile(r"\bthe\s+(city|town|village)(?:\s+(?:centre|center))?\b(?!\s+of\b)", re.I)
 
@@ -233,6 +236,9 @@ def _statement(article: Article, profile: Profile) -> tuple[int, int, Source] | 
 def _anaphoric_places(text: str, sentence: Sentence, places: list[Mention], ctx: _Context) -> list[Mention]:
     """'the city', 'the international airport': refer back to the last city named."""
     extra: list[Mention] = []
+    if not ANAPHOR_CUE.search(text, sentence.start, sentence.end):
+        return extra
+
     def settlement(p: Mention) -> bool:  # a place named in its own right, not to locate another
         return p.hint in ("", "city", "town", "village") and not p.metonym and not p.side and not LOCATION_BEFORE.search(
             text[max(0, p.start - 30):p.start]) and not re.search(r"\bto\s+(?:the\s+)?$", text[max(0, p.start - 6):p.start])

@@ -17,6 +17,8 @@ REPORTING_VERBS = (
     "published|broadcast|quoted|documented|recorded|tweeted|accused|accuses|blamed|blames|denounced|denounces|"
     "condemned|condemns|warned|warns"
 )
+_WORDS = re.compile(r"[a-z]+")
+_ATTRIBUTION_WORDS = frozenset(REPORTING_VERBS.split("|")) | {"according", "reported", "quoted", "cited"}
 DENIAL_VERBS = frozenset("denied denies deny dismissed dismisses rejected rejects refuted refutes".split())
 _VERB_AFTER_SOURCE = re.compile(
     rf"\b(?:(?:has|have|had|also|later|previously|earlier|then|further|on\s+\w+)\s+)*({REPORTING_VERBS})\b"
@@ -78,6 +80,9 @@ class Attributor:
     def sentence(self, text: str, start: int, end: int, mentions: list[Mention]) -> list[Attribution]:
         found: list[Attribution] = []
         sentence = text[start:end]
+        words = set(_WORDS.findall(sentence.lower()))
+        if words.isdisjoint(_ATTRIBUTION_WORDS):
+            return found  # no reporting verb and no "according to": nobody is quoted
         for match in _ACCORDING.finditer(sentence):
             np_start = start + match.end()
             np_end = _np_end(text, np_start, end)

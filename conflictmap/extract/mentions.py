@@ -209,6 +209,7 @@ BARE_NAME = re.compile(_NAME)
 ANAPHORIC_FACILITY = re.compile(rf"\bthe\s+(?i:{_ADJECTIVES})({_FACILITY})\b", re.I)
 
 _WORDS = re.compile(r"[a-z]+")
+AREA_OF_NOUNS = tuple(AREA_NOUNS) + ("cities", "towns", "villages", "provinces", "districts", "regions", "states")
 FACILITY_WORDS = frozenset(w for noun in FACILITY_NOUNS for w in noun.split())
 AREA_WORDS = frozenset(w for noun in AREA_NOUNS for w in noun.split()) | {"provinces", "governorates", "oblasts",
                                                                            "regions", "states"}
@@ -262,9 +263,12 @@ def find_places(text: str, start: int, end: int, taken: list[Mention]) -> list[M
             found.append(Mention(s, e, text[s:e], "place", name, hint=hint))
 
     # The facility and area patterns are slow to try; a sentence without one of their nouns cannot match them.
-    words = set(_WORDS.findall(text[start:end].lower()))
+    lowered = text[start:end].lower()
+    words = set(_WORDS.findall(lowered))
     facilities = not words.isdisjoint(FACILITY_WORDS)
     areas = not words.isdisjoint(AREA_WORDS)
+    facility_of = facilities and " of " in lowered and any(f"{noun} of" in lowered for noun in FACILITY_NOUNS)
+    area_of = areas and " of " in lowered and any(f"{noun} of" in lowered for noun in AREA_OF_NOUNS)
     for match in (FACILITY_POSSESSIVE.finditer(text, start, end) if facilities else ()):
         skip, city = _clean_name(match.group(1))
         if city:
@@ -282,12 +286,12 @@ def find_places(text: str, start: int, end: int, taken: list[Mention]) -> list[M
         noun = match.group(2).lower()
         if name:
             add(name_start, match.end(), f"{name} {noun}", FACILITY_NOUNS[noun])
-    for match in (FACILITY_OF.finditer(text, start, end) if facilities else ()):
+    for match in (FACILITY_OF.finditer(text, start, end) if facility_of else ()):
         _, name = _clean_name(match.group(2))
         if name:
             noun = match.group(1).lower()
             add(match.start(), match.end(), f"{name} {noun}", FACILITY_NOUNS[noun])
-    for match in (AREA_OF.finditer(text, start, end) if areas else ()):
+    for match in (AREA_OF.finditer(text, start, end) if area_of else ()):
         skip, name = _clean_name(match.group(2))
         if name:
             add(match.start(), match.end(), name, AREA_NOUNS[match.group(1).lower()])
