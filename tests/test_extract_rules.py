@@ -414,7 +414,7 @@ def test_a_capture_on_a_recent_day_ending_an_old_siege_is_news():
 @pytest.mark.parametrize("war, text, expected", [
     ("ukraine", "Ukraine's deputy defence minister Hanna Maliar said Robotyne has been fully liberated.",
      [("Robotyne", "ukraine", "captured")]),
-    ("sudan", "\"Khartoum is free,\" army chief Abdel Fattah al-Burhan said.", [("Khartoum", "saf", "captured")]),
+    ("sudan", "\"Khartoum is free,\" army chief Abdel Fattah al-Burhan said.", [("Khartoum", "saf", "controlled")]),
     ("syria", "Witnesses said Saraqib had been captured on Friday.", []),  # no side says who took it
     ("sudan", "The RSF said its fighters had liberated the Heglig area.", [("Heglig", "rsf", "captured")]),
 ])
@@ -430,7 +430,7 @@ def test_a_units_name_is_not_a_place():
 def test_a_named_official_is_the_source_with_their_title():
     found = extract_claims(Article(id="x", path="t", text="Sudan's army chief Abdel Fattah al-Burhan said the army "
                                                           "had retaken Khartoum."), load_profile("sudan"))
-    assert [(c.source.name, c.source.side) for c in found] == [("army chief Abdel Fattah al-Burhan", "saf")]
+    assert [(c.source.name, c.source.side) for c in found] == [("chief Abdel Fattah al-Burhan", "saf")]
 
 
 @pytest.mark.parametrize("war, text, expected", [
@@ -494,3 +494,28 @@ def test_every_trigger_match_in_the_corpora_holds_one_of_its_cue_words():
         for trigger in TRIGGERS:
             for match in trigger.pattern.finditer(article.text):
                 assert trigger.may_match(match.group(0).lower()), (trigger.rule, match.group(0))
+
+
+@pytest.mark.parametrize("war, text, expected", [
+    ("israel_gaza_lebanon", "The IDF said four hostages held in Nuseirat have been freed.", []),
+    ("ukraine", "Ukrainian officials said Vuhledar has been captured.", []),
+    ("ukraine", "Ukraine said it was not true that Bakhmut has been liberated by Russian forces.", []),
+    ("sudan", "The army said the road between Khartoum and Wad Madani is now free.", []),
+    ("ukraine", "Units of the Zapad group liberated two settlements in the Kupiansk direction, the Russian defence "
+                "ministry said.", []),
+    ("sudan", "\"The terrorist units withdrew from Bahri,\" the RSF statement said.", []),
+    ("sudan", "The RSF restored the Merowe dam power supply.", []),
+    ("syria", "HTS fighters overran Saraqib and regime troops withdrew and abandoned Maarat al-Numan.",
+     [("Saraqib", "opposition", "captured"), ("Maarat al-Numan", "government", "withdrawn")]),
+    ("ukraine", "Ukrainian air defences fired on drones over Kyiv.", []),
+    ("yemen", "Houthi forces fired at a commercial ship off Hodeidah.", []),
+    ("ukraine", "Ukrainian troops made their way to Kharkiv for rest and rotation.", []),
+    ("sudan", "The army, due to heavy losses, withdrew from Sinja.", [("Sinja", "saf", "withdrawn")]),
+])
+def test_what_the_second_review_found(war, text, expected):
+    assert current_in(war, text) == expected
+
+
+def test_a_capture_told_in_the_pluperfect_outside_reported_speech_is_background():
+    text = "Kherson had been captured by Russian forces in March 2022 and was liberated in November."
+    assert [c for c in current_in("ukraine", text) if c[1] == "russia"] == []

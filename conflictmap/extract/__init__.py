@@ -66,8 +66,13 @@ BACKER_ASIDE = re.compile(r",\s*(?:(?:backed|supported|assisted|aided|helped|acc
                           r"trained|advised)\s+by|with\s+the\s+(?:support|backing|help)\s+of|alongside|along\s+with)"
                           r"\b[^,]*$", re.I)
 # The men a group's own statement speaks of: "the mujahideen of the Islamic Resistance", "our heroic forces"
-OWN_MEN = re.compile(r"(?:^|[.:\"“]\s*)(?:the|our)\s+(?:[\w-]+\s+){0,3}?(?:mujahideen|mujahidin|fighters|heroes|forces|"
-                     r"men|units|troops|resistance|lions|formations|brigades)\b", re.I)
+OWN_MEN = re.compile(r"(?:^|[.:\"“]\s*)(?:our\s+(?:[\w-]+\s+){0,3}?(?:mujahideen|mujahidin|fighters|heroes|forces|men|"
+                     r"units|troops|lions|formations|brigades)|the\s+(?:(?:heroic|valiant|brave|courageous)\s+)?"
+                     r"(?:mujahideen|mujahidin|heroes|lions))\b", re.I)
+AGENTLESS_DOUBT = re.compile(r"\b(?:not\s+true|untrue|false|claims?|claimed|alleged|denied|denies|rumou?rs?)\b", re.I)
+# Where a clause starts: what may stand before the place a clause is about
+CLAUSE_OPENING = re.compile(r"(?:^|[,;:.\"“]|\bthat|\bsaid|\bsays)\s*(?:the\s+(?:town|city|village)\s+of\s+|the\s+)?$",
+                            re.I)
 COORDINATED_VERB = re.compile(r"\band\s+(?:then\s+|later\s+|also\s+)?(?:had\s+|has\s+|have\s+)?(?:then\s+|later\s+|also\s+)?$",
                               re.I)
 # An event stormed is an attack on the place, not its capture: "stormed a night vigil at a church in X"
@@ -95,7 +100,7 @@ class _Context:
     year: int = 0
     trigger_starts: list[int] = field(default_factory=list)
     statement: tuple[int, int, Source] | None = None  # a translated statement's body and its author
-    sentence_subject: Mention | None = None  # the actor of the sentence's last active trigger
+    sentence_subject: tuple[Mention, int] | None = None  # the actor of the sentence's last active trigger, its end
     cues: list[tuple[int, int]] = field(default_factory=list)  # (offset, trigger number) of the article's cue words
     plain: str = ""  # the text with quote marks blanked out
     figures: list[Figure] = field(default_factory=list)
@@ -217,8 +222,9 @@ def _statement(article: Article, profile: Profile) -> tuple[int, int, Source] | 
     blocks = paragraphs(article.text, article.body_start)
     text = article.text
     for number, (start, end) in enumerate(blocks[:3]):
-        if end - start > 400 or not STATEMENT_HEADER.search(text[start:end]):
-            continue
+        if end - start > 400 or not STATEMENT_HEADER.search(text[start:end]) \
+                or re.search(r"\b(?:said|says|told|according)\b", text[start:end], re.I):
+            continue  # a wire's lead that reports statements is not a statement's header
         named = [m for m in matcher_for(profile).find(text, start, end) if m.side and m.kind in ("actor", "source")]
         if not named:
             continue
@@ -320,12 +326,16 @@ def _frame(trigger: Trigger, start: int, end: int, text: str, sentence: Sentence
         if trigger.rule != "presence-in" and (nominal or passive):
             return  # "the recapture of X" (a noun) or "they were captured celebrating" (passive, no agent)
         coordinated = ctx.sentence_subject is not None and COORDINATED_VERB.search(
-            text[max(sentence.start, start - 30):start])
+            text[max(sentence.start, start - 30):start]) and not any(
+            ctx.sentence_subject[1] <= a.start < start and not a.held
+            and re.match(r"['’]?s?\s+(?!(?:of|in|at|on|near|from|to|and|or|with|by|for|the|a|an|into|over)\b)[a-z]+\b",
+                         text[a.end:a.end + 30])
+            for a in actors)  # "where Hamas fighters were hiding and had attacked": another subject
         # "its fighters had attacked the junta's militias at X and had taken Y": the first verb's subject
-        actor = ctx.sentence_subject if coordinated else _subject(start, text, sentence, actors, attributions, ctx)
+        actor = ctx.sentence_subject[0] if coordinated else _subject(start, text, sentence, actors, attributions, ctx)
+        ctx.sentence_subject = (actor, end) if actor is not None else None
         if actor is None:
             return
-        ctx.sentence_subject = actor
         if trigger.rule == "captured" and PARTICIPLE_PHRASE.match(text[end:min(sentence.end, end + 90)]) \
                 and not re.search(r"\b(?:which|that|who)\b[^,]{0,30}$", text[max(sentence.start, start - 40):start]):
             return  # "Russian troops captured in Kursk were exchanged": a participle, not a capture of Kursk
@@ -341,6 +351,7 @@ def _frame(trigger: Trigger, start: int, end: int, text: str, sentence: Sentence
                 yield attacker[0], objects, "contested", "repelled-assault-by", False
     elif voice == "noun":
         actor = _agent_of_noun(start, end, text, sentence, actors)
+        ctx.sentence_subject = (actor, end) if actor is not None else None
         if actor is None:
             return
         objects = _objects(end, text, sentence, places, actors, ctx.trigger_starts, trigger.status) or \
@@ -356,6 +367,8 @@ def _frame(trigger: Trigger, start: int, end: int, text: str, sentence: Sentence
         if subject:
             yield actor, subject, trigger.status, trigger.rule, True
     elif voice == "agentless":  # "Robotyne has been fully liberated," the deputy minister said: her side took it
+        if AGENTLESS_DOUBT.search(text, sentence.start, sentence.end):
+            return
         speaker = next((a for a in sorted(attributions, key=lambda a: -a.scope_start)
                         if a.scope_start <= start <= a.scope_end and not a.denial), None)
         side = speaker.speaker_side if speaker is not None else ""
@@ -363,8 +376,9 @@ def _frame(trigger: Trigger, start: int, end: int, text: str, sentence: Sentence
             side = ctx.statement[2].side
         if not side:
             return
-        subject = _passive_subject(start, text, sentence, places)
-        if subject:
+        subject = [(p, partial) for p, partial in _passive_subject(start, text, sentence, places)
+                   if CLAUSE_OPENING.search(text[max(sentence.start, p.start - 40):p.start])]
+        if subject:  # "Robotyne has been liberated", not "hostages held in Nuseirat have been freed"
             name = speaker.source.name if speaker is not None else ctx.statement[2].name
             yield Mention(start, end, name, "actor", name, side=side), subject, trigger.status, trigger.rule, True
     elif voice == "fall":
@@ -539,6 +553,8 @@ PEOPLE_NOUNS = re.compile(r"\b(?:soldiers?|troops|fighters?|servicem[ae]n|prison
                           r"mercenaries|conscripts|recruits|pilots?|crew|journalists?|workers?|residents|weapons|"
                           r"vehicles?|tanks?|ammunition|equipment|arms|rifles|drones?|aircraft|jets?|helicopters?|"
                           r"trucks?|boats?|ships?|loot|cattle|documents)$", re.I)
+AIR_TARGETS = re.compile(r"\b(?:drones?|missiles?|rockets?|projectiles?|ships?|vessels?|tankers?|boats?|planes?|"
+                         r"aircraft|jets?|helicopters?|balloons?)$", re.I)
 # Sites inside a town: taking one is fighting in the town, not the town taken
 SITE_NOUNS = re.compile(r"\b(?:station|stations|headquarters|hq|checkpoints?|buildings?|hills?|heights|barracks|"
                         r"posts?|outposts?|warehouses?|depots?|hospitals?|schools?|bridges?|factory|factories|"
@@ -550,7 +566,7 @@ SITE_NOUNS = re.compile(r"\b(?:station|stations|headquarters|hq|checkpoints?|bui
 
 def _object_head(lead: str) -> str:
     """The noun a trigger acts on before 'in/at X': 'a police station in' → 'station'; '' when the place follows."""
-    match = re.match(r"^\s*(?:[\w'’-]+\s+){0,8}?([\w'’-]+)\s+(?:in|at|inside|near|on|across|around|of)\s+"
+    match = re.match(r"^\s*(?:[\w'’-]+\s+){0,8}?([\w'’-]+)\s+(?:in|at|inside|near|on|across|around|of|over|off|above)\s+"
                      r"(?:the\s+)?(?:(?:town|city|village|district|area|province|region)\s+of\s+)?$", lead, re.I)
     if not match or re.match(r"^\s*(?:the\s+)?(?:town|city|village|area|district|outskirts|parts?|areas?|"
                              r"neighbou?rhoods?|sections?|quarters?|suburbs?|edges?|control|most|much|all|rest|"
@@ -590,7 +606,10 @@ def _objects(trigger_end: int, text: str, sentence: Sentence, places: list[Menti
         if in_aside:
             cursor = place.end
             continue
-        if OBJECT_STOP.search(tail) or any(max(cursor, tail_start) <= t < place.start for t in other_triggers):
+        and_from = status == "withdrawn" and re.fullmatch(r"\s*,?\s*and\s+from\s+(?:the\s+)?(?:(?:town|city|village)\s+of\s+)?",
+                                                         tail)
+        if (OBJECT_STOP.search(tail) and not and_from) or any(max(cursor, tail_start) <= t < place.start
+                                                               for t in other_triggers):
             break  # "located near X"; "capturing villages and closing in on X": X is the next trigger's
         if place.metonym:
             cursor = place.end
@@ -609,7 +628,10 @@ def _objects(trigger_end: int, text: str, sentence: Sentence, places: list[Menti
         if not result:
             head = _object_head(text[trigger_end:place.start])
             first_words = " ".join(text[trigger_end:place.start].split()[:3])
-            if any(NOT_TAKEN_NOUNS.search(w) for w in first_words.split()) or head and (NOT_TAKEN_NOUNS.search(head) or status != "attacked" and PEOPLE_NOUNS.search(head)):
+            if head and status == "attacked" and AIR_TARGETS.search(head):
+                return result  # "fired on drones over Kyiv", "struck a tanker off Hodeidah": not an attack on the place
+            if any(NOT_TAKEN_NOUNS.search(w) for w in first_words.split()) or head and (
+                    NOT_TAKEN_NOUNS.search(head) or status != "attacked" and PEOPLE_NOUNS.search(head)):
                 return result  # "captured two soldiers in Hama": Hama is where, not what was taken
             if head and status != "attacked" and SITE_NOUNS.search(head):
                 partial = True  # "stormed a police station in X": fighting in X, not X taken
@@ -656,7 +678,9 @@ def _repel_place(trigger_end: int, text: str, sentence: Sentence, places: list[M
                  ctx: _Context) -> list[tuple[Mention, bool]]:
     """Where an attack was repelled when no place follows: the last settlement named before; nothing when the
     sentence says where in words no gazetteer holds ("on its positions near the dam")."""
-    if re.search(r"\b(?:near|on|in|at|around|outside)\s+(?:the|its|their|our)\s+\w+", text[trigger_end:sentence.end], re.I):
+    if re.search(r"\b(?:near|on|in|at|around|outside)\s+(?:the|its|their|our)\s+(?:\w+\s+)?(?:positions?|dam|bridge|"
+                 r"base|airport|village|town|city|outskirts|area|front|frontline|camp|road|border|crossing|district|"
+                 r"neighbou?rhood|hill|plant|field|lines?|axis)\b", text[trigger_end:sentence.end], re.I):
         return []
     earlier = [p for p in places if p.end <= trigger_end and p.hint in ("", "city", "town")]
     pool = earlier or [p for p in ctx.last_places if p.hint in ("", "city", "town")]
@@ -841,6 +865,8 @@ def _past(text: str, sentence: Sentence, t_start: int, span_end: int, ctx: _Cont
     this_year = ctx.year or 9999
     if PAST_MARK.search(before) or PAST_MARK.search(text[t_start:t_start + 20]):
         return True, year
+    if re.search(r"\bhad\s+been\s+(?:\w+ly\s+)?$", before) and not REPORTED_BEFORE.search(text, sentence.start, t_start):
+        return True, year  # "Kherson had been captured by Russia in March": pluperfect outside reported speech
     if year and year < this_year:
         return True, year
     clause = text[t_start:min(sentence.end, span_end + 60)]
@@ -861,6 +887,8 @@ CLAUSE_END = re.compile(r"[;(]|,(?!\s*(?:(?:north|south|east|west)\w*\s+of|near|
                         r"but|and\s+(?:the|its|their))\b", re.I)
 RECENT_DAY = re.compile(r"\b(?:on\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|"
                         r"overnight|this\s+week|last\s+night)\b", re.I)
+REPORTED_BEFORE = re.compile(r"\b(?:said|says|say|told|reported|claimed|announced|confirmed|stated|added|according|"
+                             r"insisted|acknowledged|wrote|posted)\b", re.I)
 MONTH_NUMBERS = {name: number for number, name in enumerate(
     "january february march april may june july august september october november december".split(), start=1)}
 

@@ -173,8 +173,18 @@ class Attributor:
         if actors:
             person = re.search(r"(?:(?:^|(?<=\s))[a-z][\w-]*\s+){0,3}(?:[A-Z][\w'’-]+\s+){1,2}"
                                r"(?:[A-Z]|(?:al|el|ad|as|ash|bin|ibn|abu)-[A-Z])[\w'’-]+$", name)
+            person_start = np_start + text[np_start:np_end].find(person.group(0)) if person else np_end
+            if person:  # title words inside an actor's name belong to the actor: "Sudan's army chief X" → "chief X"
+                inside = [a.end for a in actors if a.start < person_start + len(person.group(0)) and a.end > person_start]
+                if inside:
+                    trimmed = text[max(inside):np_start + text[np_start:np_end].find(person.group(0))
+                                   + len(person.group(0))].strip()
+                    person = re.fullmatch(r"(?:[a-z][\w-]*\s+){0,3}\S.*", trimmed) if trimmed and not trimmed[:1].isupper() \
+                        or len(trimmed.split()) >= 2 else None
+                    person_start = max(inside)
             if person and "," not in name and not re.search(r"['’]s?$", person.group(0)) \
-                    and not any(a.start >= np_start + len(phrase) - len(person.group(0)) for a in actors):
+                    and not any(a.start >= person_start for a in actors) \
+                    and sum(w[:1].isupper() for w in person.group(0).split()) >= 2:
                 name = person.group(0)  # "Ukraine's deputy defence minister Hanna Maliar": the person, with title
             elif "," in name or len(name.split()) > 5:
                 name = re.sub(r"['’]s?$", "", actors[-1].text)

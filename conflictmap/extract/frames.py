@@ -134,15 +134,12 @@ TRIGGERS: tuple[Trigger, ...] = (
     _t(r"\b(?:restored|restore|restores|restoring|re-established|reestablished)\s+(?:security|stability|control|"
        r"order|calm|state\s+authority)(?:\s+and\s+(?:security|stability|order|calm))?\s+(?:to|in|over)\b",
        "captured", "active", "restored-security-to"),
-    _t(r"\b(?:restored|restores|restoring)\b(?!\s+(?:\w+\s+)?(?:security|stability|order|calm|power|electricity|water|"
-       r"services|communications|internet|peace|normalcy|normality|confidence|ties|relations|links|supplies|"
-       r"access|control|state\s+authority))", "captured", "active", "restored-place"),
     # contested, active
     _t(r"\b(?:advanced|advancing|advance|advances|pushed|pushing|push|pushes|moved|moving|marched|marching|rolled|"
        r"rolling|drove|driving|thrust|thrusting)\s+(?:deeper\s+|further\s+|on\s+|(?:north|south|east|west)(?:ward)?\s+)?"
        r"(?:on|into|toward|towards|to)\b",
        "contested", "active", "advanced-on"),
-    _t(r"\b(?:fought|fighting|fight|fights|pushed|pushing|battled|battling|made|making|forced|forcing|clawed|clawing)\s+"
+    _t(r"\b(?:fought|fighting|fight|fights|pushed|pushing|battled|battling|forced|forcing|clawed|clawing)\s+"
        r"(?:their|its|his)\s+way\s+(?:into|to|toward|towards|through)\b", "contested", "active", "fought-way-into"),
     _t(r"\b(?:operating|operate|operates|operated|deployed|stationed|dug\s+in|entrenched)\s+(?:in|inside)\b",
        PRESENCE, "active", "operating-in"),
@@ -172,7 +169,7 @@ TRIGGERS: tuple[Trigger, ...] = (
        r"(?:(?:its|their|the|his|her|remaining|last|\d+\w*|[A-Z][\w-]*|division|brigade|troops|forces|units|"
        r"soldiers|fighters)\s+){0,4}?(?:from|of|out\s+of)\b",
        "withdrawn", "active", "withdrew-from"),
-    _t(r"\b(?:completed|complete|completes|completing|began|begun|begin|begins|started|finished|concluded)\s+"
+    _t(r"\b(?:completed|complete|completes|completing|finished|concluded)\s+"
        r"(?:their|its|the)\s+(?:\w+\s+)?(?:withdrawal|pullout|pull-out|retreat|evacuation)\s+(?:\w+\s+){0,3}?"
        r"(?:from|of)\b", "withdrawn", "active", "completed-withdrawal-from"),
     _t(r"\b(?:pulled|pulling|pull|pulls|moved|withdrew|withdrawn)\s+(?:their|its|his|the|all|remaining|last)\s+"
@@ -198,8 +195,8 @@ TRIGGERS: tuple[Trigger, ...] = (
        r"(?:on|against|at)|conducted\s+(?:\w+\s+){0,3}?(?:air\s*strikes|airstrikes|air\s+raids|strikes)\s+"
        r"(?:on|against|in))\b", "attacked", "active", "struck"),
     _t(r"\b(?:carried\s+out|carries\s+out|carrying\s+out|launched|launches|launching|conducted|conducts|staged|"
-       r"mounted|dropped|drops|dropping|fired|fires|firing)\s+(?:[\w,.-]+\s+){0,8}?(?:air\s*strikes?|airstrikes?|"
-       r"air\s+raids?|raids?|strikes?|attacks?|bombardments?|barrel\s+bombs|bombs|rockets|rocket\s+shells|shells|"
+       r"mounted|dropped|drops|dropping|fired|fires|firing)\s+(?:(?:[\w-]+|\d[\d,.]*)\s+){0,8}?(?:air\s*strikes?|"
+       r"airstrikes?|air\s+raids?|raids|strikes?|attacks?|bombardments?|barrel\s+bombs|bombs|rockets|rocket\s+shells|shells|"
        r"mortars?|missiles|drones|artillery|salvos|barrages|volleys|rounds)\s+(?:(?:overnight|today|yesterday|"
        r"early\s+on\s+\w+|on\s+\w+day)\s+)?(?:on|against|at|in|around|into|targeting)\b",
        "attacked", "active", "carried-out-strikes"),
@@ -226,9 +223,11 @@ TRIGGERS: tuple[Trigger, ...] = (
     _t(r"\b(?:was|were|been|is|are|being)\s+(?:\w+\s+)?(?:struck|bombed|shelled|hit|targeted|pounded|bombarded)\s+"
        r"(?:\w+\s+){0,2}?by\b", "attacked", "passive", "was-struck-by"),
     # "X has been liberated", "X is free", said by a side: that side took X (no agent named)
-    _t(r"\b(?:has|have|had)\s+been\s+(?:\w+ly\s+)?[\"'“]?(?:liberated|captured|retaken|recaptured|freed|taken\s+over)\b"
-       r"(?![\"'”]?\s+(?:\w+\s+){0,2}?by\b)|\b(?:is|was|are|were)\s+(?:now\s+)?(?:fully\s+|completely\s+|totally\s+)?"
-       r"(?:liberated|free)\b(?!\s+(?:\w+\s+){0,2}?(?:by|of|to)\b)", "captured", "agentless", "has-been-liberated"),
+    _t(r"\b(?:has|have|had)\s+been\s+(?:\w+ly\s+)?[\"'“]?(?:liberated|freed)\b(?![\"'”]?\s+(?:\w+\s+){0,2}?by\b)|"
+       r"\b(?:is|was|are|were)\s+(?:now\s+)?(?:fully\s+|completely\s+|totally\s+)?liberated\b"
+       r"(?!\s+(?:\w+\s+){0,2}?(?:by|of|from)\b)", "captured", "agentless", "has-been-liberated"),
+    _t(r"\b(?:is|are)\s+(?:now\s+)?(?:fully\s+|completely\s+|totally\s+)?free\b(?!\s+(?:\w+\s+){0,2}?(?:by|of|to|and)\b)",
+       "controlled", "agentless", "is-free"),
     # "X had fallen", "the fall of X": counted only inside a denial, where the source's side still holds X
     _t(r"\b(?:had|has|have)\s+fallen\b|\bfall\s+of\b|\bfell\b(?!\s+(?:to|into|under|back))",
        "captured", "fall", "fall-of"),
@@ -268,7 +267,8 @@ BLOCKERS = re.compile(
     r"threatened\s+to|threatens\s+to|plans?\s+to|planned\s+to|planning\s+to|aims?\s+to|aimed\s+to|sought\s+to|"
     r"seeks?\s+to|tried\s+to|tries\s+to|trying\s+to|attempted\s+to|attempts?\s+to|failed\s+to|fails\s+to|"
     r"hopes?\s+to|hoped\s+to|intends?\s+to|prepar\w+\s+to|ready\s+to|expected\s+to|likely\s+to|allegedly|"
-    r"will|won['’]t|going\s+to|set\s+to|about\s+to|poised\s+to|due\s+to|scheduled\s+to|slated\s+to|"
+    r"will|won['’]t|going\s+to|set\s+to|about\s+to|poised\s+to|due\s+to\s+(?:be|begin|start|complete|withdraw|leave|"
+    r"pull|hand|return|take|enter|arrive|move|deploy)|scheduled\s+to|slated\s+to|"
     r"supposed\s+to|agreed\s+to|"
     r"if|unless|whether|against|halt|stop|end\s+to|ceasefire|truce)\b", re.I)
 # Words before a trigger, in its comma-bounded clause, that make it a condition or a question, not a report:
@@ -280,7 +280,8 @@ CONDITIONAL = re.compile(r"\b(?:if|unless|whether|until|till|in\s+case|in\s+the\
 DOUBT = re.compile(
     r"\b(?:(?:could|can|did|does|do|has|have|had|was|were|is|are)(?:\s*not|n['’]t)\s+(?:been\s+)?(?:able\s+to\s+)?"
     r"(?:independently\s+)?(?:confirm|verify)|cannot\s+(?:independently\s+)?(?:confirm|verify)|"
-    r"unable\s+to\s+(?:independently\s+)?(?:confirm|verify)|no\s+(?:independent\s+)?"
+    r"unable\s+to\s+(?:independently\s+)?(?:confirm|verify)|(?:not\s+true|untrue|false|a\s+lie)\s+that|"
+    r"no\s+(?:independent\s+)?"
     r"(?:confirmation|way\s+to\s+(?:confirm|verify))|unconfirmed|unverified|rumou?rs?|speculation|"
     r"(?:false|fake|baseless|fabricated|unfounded)\s+(?:reports?|claims?|allegations?)|fears?\s+that|feared\s+that|"
     r"hypothetical|scenario)\b", re.I)
@@ -292,9 +293,9 @@ FALSE_AFTER = re.compile(r"^[^.;]{0,60}?\b(?:(?:is|are|was|were)\s+(?:\w+\s+)?[\
 OBJECT_STOP = re.compile(
     r"\b(?:near|located|lies|outside|(?<!square\s)(?:kilometers|kilometres|km|miles)|north\s+of|south\s+of|east\s+of|"
     r"west\s+of|between|toward|towards|road\s+to|road\s+between|highway|after|before|following|since|during|"
-    r"amid|while|which|where|whose|who|when|to\s+protect|in\s+order|as\s+part|for\s+the\s+first|(?<!and\s)from|than|"
+    r"amid|while|which|where|whose|who|when|to\s+protect|in\s+order|as\s+part|for\s+the\s+first|from|than|"
     r"against|claiming|killing|leaving|forcing|bordering|border\s+with|on\s+the\s+border|according|with\s+the|"
-    r"along\s+the|countryside\s+of)\b|[;:(]|—|–", re.I)
+    r"along\s+the|countryside\s+of|off|off\s+the\s+coast\s+of)\b|[;:(]|—|–", re.I)
 COORDINATION = re.compile(r"^\s*(?:and(?!\s+(?:that|then|said|says|added|later|also\s+said))|as\s+well\s+as|along\s+with|alongside|together\s+with|including|such\s+as|"
                           r"plus|in\s+addition\s+to|then|also)\b", re.I)
 PARENTHETICAL_SEGMENT = re.compile(r"^\s*(?:which|where|who|whose|located|a|an|the|some|about|roughly|just|only|"

@@ -116,6 +116,8 @@ class NameMatcher:
                 stop = suffix.match(haystack, stop).end()
                 if stop < len(haystack) and (haystack[stop].isalnum() or haystack[stop] == "_"):
                     continue
+                if key.startswith(("=The ", "=the ")) and re.match(r"\s+[A-Z]", text[stop:stop + 3]):
+                    continue  # "The National Army", not the outlet "The National"
                 written = text[begin:stop]
                 if " " not in written and written.islower() and FACILITY_AFTER.match(text[stop:stop + 20]):
                     continue  # "military airport", "army base": part of a facility's name
@@ -228,6 +230,8 @@ eight nine ten dozens hundreds thousands on until since during over under about 
 shiite shia sunni alawite alawi druze christian christians muslim arab arabs turkmen assyrian armenian yazidi
 kurd kurds israeli palestinian iranian lebanese jordanian saudi emirati qatari egyptian
 today yesterday tonight tomorrow now currently earlier later overnight recently still already then since
+statement statements communique translation palestinians israelis syrians ukrainians russians lebanese yemenis
+sudanese congolese rwandans malians afghans iraqis iranians kurds arabs
 catholic orthodox protestant evangelical thai chinese indian burmese bangladeshi malian burkinabe nigerien
 rwandan ugandan burundian south sudanese chadian libyan emirati houthi
 """.split())
@@ -263,7 +267,7 @@ def find_places(text: str, start: int, end: int, taken: list[Mention]) -> list[M
             found.append(Mention(s, e, text[s:e], "place", name, hint=hint))
 
     # The facility and area patterns are slow to try; a sentence without one of their nouns cannot match them.
-    lowered = text[start:end].lower()
+    lowered = " ".join(text[start:end].lower().split())
     words = set(_WORDS.findall(lowered))
     facilities = not words.isdisjoint(FACILITY_WORDS)
     areas = not words.isdisjoint(AREA_WORDS)
@@ -328,9 +332,8 @@ def find_places(text: str, start: int, end: int, taken: list[Mention]) -> list[M
     return _drop_overlaps(found)
 
 
-AREA_AFTER = re.compile(r"\s+(?:area|region|sector|front|axis|direction|pocket|salient|corridor|district|"
-                        r"countryside|oil\s+field|gas\s+field|field|dam|crossing|junction|road|highway|border|"
-                        r"outskirts|suburbs|frontline|front\s+line|enclave|valley|plain|heights|hills)\b", re.I)
+AREA_AFTER = re.compile(r"\s+(?:area|region|district|countryside|oil\s+field|gas\s+field|field|dam|outskirts|suburbs|"
+                        r"pocket|enclave)\b", re.I)  # not "direction", "axis", "front", "border": those are not the town
 PLACE_PART_AFTER = re.compile(r"\s+(?:\w+\s+)?(?:outskirts|centre|center|neighbou?rhoods?|districts?|suburbs?|"
                               r"countryside|old\s+city|streets|quarters?|edges?|gates?|entrances?|east|west|north|"
                               r"south|eastern|western|northern|southern)\b", re.I)
