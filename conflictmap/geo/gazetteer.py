@@ -36,6 +36,7 @@ HINT_KINDS = {
     "country": {"country"},
 }
 SETTLEMENT_KINDS = frozenset({"city", "town", "village", "camp"})
+ADMIN_KINDS = frozenset({"admin1", "admin2"})
 STRIDE = 100_000_000  # row ids of each database live in their own range
 ADMIN_WORDS = re.compile(r"\b(?:governorate|province|oblast|region|state|muhafazat|gouvernorat\s+d['’]|"
                          r"gouvernorat\s+de|wilayat|mohafazat)\b", re.I)
@@ -61,7 +62,8 @@ class Gazetteer:
         self.capitals: dict[str, str] = {}
         self.neighbours: dict[str, tuple[str, ...]] = {}
         self._dbs: list[sqlite3.Connection] = []  # the backbone, then the user's imported GeoNames dumps
-        self._rows: dict[int, tuple] = {}  # rows fetched so far, by ref (database number * STRIDE + row id)
+        self._arrays: backbone_module.Arrays | None = None  # the backbone's places and name keys, in memory
+        self._rows: dict[int, tuple] = {}  # rows fetched so far from imported dumps, by ref (number * STRIDE + id)
         self._memo: dict[tuple, tuple[Candidate, ...]] = {}  # answers given, by question
         if use_backbone:
             backbone = backbone_module.open_backbone(progress)
@@ -69,14 +71,17 @@ class Gazetteer:
             self.capitals = json.loads(meta["capitals"])
             self.neighbours = {k: tuple(v) for k, v in json.loads(meta["neighbours"]).items()}
             self._dbs.append(backbone)
+            self._arrays = backbone_module.Arrays.of(backbone)
         for path in imported_files():
             try:
                 self._dbs.append(sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False))
             except sqlite3.Error as err:
                 self.problems.append(f"{path}: cannot be opened ({err}); import it again")
         self._curated_fold: dict[str, list[int]] = defaultdict(list)
-        self._curated_skeleton: dict[str, list[int]] = defaultdict(list)
+        self._curated_skeleton: dict[str, list[int]] | None = None  # built when first needed
+        self._curated_folds: list[set[str]] = []  # each entry's fold keys, for its skeleton keys
         self._curated: list[tuple] = []
+        self._curated_main: list[str] = []  # the fold of each entry's own name
         files = bundled_files() if bundled else []
         extra, problems = user_files(list(extra_paths))
         self.problems.extend(problems)
@@ -93,27 +98,39 @@ class Gazetteer:
             idx = len(self._curated)
             self._curated.append((row.name, row.lat, row.lon, row.kind, row.country, row.admin1, 0, source,
                                   f"{source}:{fold(row.name).replace(' ', '-')}:{row.country.lower()}"))
+            self._curated_main.append(fold(row.name))
             names = [row.name, *row.alternate_names]
             if row.kind == "admin1":  # "Idlib Governorate" is also what a text calls "Idlib" (province)
                 names += [ADMIN_WORDS.sub("", n).strip() for n in names]
-            folds, skeletons = backbone_module.name_keys(names)
+            folds = {key for key in map(fold, names) if key}  # skeleton keys come later, when first needed
+            self._curated_folds.append(folds)
             for key in folds:
                 self._curated_fold[key].append(idx)
-            for key in skeletons:
-                self._curated_skeleton[key].append(idx)
+        self._curated_skeleton = None
+
+    def _curated_skeletons(self) -> dict[str, list[int]]:
+        if self._curated_skeleton is None:
+            self._curated_skeleton = defaultdict(list)
+            for idx, folds in enumerate(self._curated_folds):
+                for key in backbone_module.skeleton_keys(folds):
+                    self._curated_skeleton[key].append(idx)
+        return self._curated_skeleton
 
     # -- looking up -----------------------------------------------------------------------------
     def is_country(self, name: str) -> bool:
-        return any(self._entry(i)[3] == "country" for i in self._fold_hits(fold(name)))
+        key = fold(name)
+        return bool(key) and any(entry[3] == "country" for _, entry, _ in self._exact_hits(key))
 
     def capital_of(self, name: str) -> str:
         """The country code whose capital this name is, or ''."""
         return self.capitals.get(fold(name), "")
 
     def _entry(self, ref: int) -> tuple:
-        """Curated entries have negative refs, backbone rows their positive ids."""
+        """Curated entries have negative refs, database rows database number * STRIDE + their id."""
         if ref < 0:
             return self._curated[-ref - 1]
+        if ref < STRIDE and self._arrays is not None:
+            return self._arrays.row(ref)
         row = self._rows.get(ref)
         if row is None:
             db = self._dbs[ref // STRIDE]
@@ -122,26 +139,48 @@ class Gazetteer:
                 (ref % STRIDE,)).fetchone()
         return row
 
-    def _backbone_hits(self, table: str, key: str) -> list[int]:
-        refs = []
-        for number, db in enumerate(self._dbs):
-            try:
-                found = db.execute(
-                    f"SELECT p.id, p.name, p.lat, p.lon, p.kind, p.country, p.admin1, p.population, p.source, p.pid "
-                    f"FROM {table} k JOIN places p ON p.id = k.place WHERE k.key = ?", (key,)).fetchall()
-            except sqlite3.Error:
-                continue
-            for row in found:
-                ref = number * STRIDE + row[0]
-                self._rows[ref] = row[1:]
-                refs.append(ref)
+    def _database_hits(self, table: str, key: str, number: int) -> list[tuple[int, tuple]]:
+        try:
+            found = self._dbs[number].execute(
+                f"SELECT p.id, p.name, p.lat, p.lon, p.kind, p.country, p.admin1, p.population, p.source, p.pid "
+                f"FROM {table} k JOIN places p ON p.id = k.place WHERE k.key = ?", (key,)).fetchall()
+        except sqlite3.Error:
+            return []
+        hits = []
+        for row in found:
+            ref = number * STRIDE + row[0]
+            hits.append((ref, row[1:]))
+            self._rows[ref] = row[1:]
+        return hits
+
+    def _exact_hits(self, key: str) -> list[tuple[int, tuple, bool]]:
+        """(ref, entry, whether the key is the entry's own name) for entries with this fold key: curated first,
+        then each database's by id."""
+        curated, main = self._curated, self._curated_main
+        hits = [(-i - 1, curated[i], main[i] == key) for i in self._curated_fold.get(key, ())]
+        for number in range(len(self._dbs)):
+            arrays = self._arrays if number == 0 else None
+            if arrays is not None:
+                position, places = arrays.names.find(key)
+                row, own = arrays.row, arrays.main
+                hits += [(place, row(place), own[place] == position) for place in places]
+            else:
+                hits += [(ref, row, fold(row[0]) == key) for ref, row in self._database_hits("names", key, number)]
+        return hits
+
+    def _skeleton_hits(self, key: str, countries: tuple[str, ...]) -> list[int]:
+        """Refs of entries with this skeleton key; with countries, none of the backbone's outside them."""
+        refs = [-i - 1 for i in self._curated_skeletons().get(key, ())]
+        for number in range(len(self._dbs)):
+            arrays = self._arrays if number == 0 else None
+            if arrays is not None:
+                places = arrays.skeletons.find(key)[1]
+                if countries:  # as the check in _candidates, but before reading whole rows
+                    places = [p for p in places if arrays.source(p) != "backbone" or arrays.country(p) in countries]
+                refs += places
+            else:
+                refs += [ref for ref, _ in self._database_hits("skeletons", key, number)]
         return refs
-
-    def _fold_hits(self, key: str) -> list[int]:
-        return [-i - 1 for i in self._curated_fold.get(key, ())] + self._backbone_hits("names", key)
-
-    def _skeleton_hits(self, key: str) -> list[int]:
-        return [-i - 1 for i in self._curated_skeleton.get(key, ())] + self._backbone_hits("skeletons", key)
 
     def candidates(self, name: str, countries: Iterable[str] = (), kind_hint: str = "",
                    limit: int = 10) -> list[Candidate]:
@@ -158,15 +197,17 @@ class Gazetteer:
         key = fold(name)
         if not key:
             return []
-        hits: dict[int, tuple[str, float]] = {}
-        for ref in self._fold_hits(key):
-            hits[ref] = ("exact", 1.0)
-        skel = skeleton(key)
-        exact_in_region = any(not countries or self._entry(ref)[4] in countries for ref in hits)
-        if exact_in_region:
-            skel = ""  # an exact match where the article is: spelling variants are not needed
+        hits: dict[int, tuple[tuple, str, float, bool]] = {}  # ref: entry, match, base score, its own name
+        for ref, entry, own in self._exact_hits(key):
+            hits[ref] = (entry, "exact", 1.0, own)
+        if countries:
+            exact_in_region = any(hit[0][4] in countries for hit in hits.values())
+        else:
+            exact_in_region = bool(hits)
+        # an exact match where the article is: spelling variants are not needed
+        skel = "" if exact_in_region else skeleton(key)
         if len(skel) >= 3 or (len(skel) == 2 and countries):  # short keys only within the article's region
-            for ref in self._skeleton_hits(skel):
+            for ref in self._skeleton_hits(skel, countries):
                 if ref in hits:
                     continue
                 entry = self._entry(ref)
@@ -176,62 +217,23 @@ class Gazetteer:
                 main = fold(entry[0])
                 similarity = max(fuzz.ratio(key, main), fuzz.ratio(_vowels(key), _vowels(main))) / 100
                 floor = 0.85 if len(key) <= 6 else 0.7 if countries else 0.8
+                if len(key) <= 6 and _consonants(key) != _consonants(main):
+                    continue  # a short name: same consonants in the same order, or no match ("Kani" is not "Kanbe")
                 if similarity < floor:
                     continue  # consonants alike, words not: "Marea" is not "Maarat al-Numan", "Shifa" not "Haifa"
-                hits[ref] = ("skeleton", round(0.3 + 0.3 * similarity, 4))  # never above an exact match
+                hits[ref] = (entry, "skeleton", round(0.3 + 0.3 * similarity, 4), False)  # never above an exact match
         if not hits and (self.online is not None or self._answers is not None):
             return self._online_candidates(name, countries)
         neighbours = {n for c in countries for n in self.neighbours.get(c, ())}
-        ranked = [self._score(ref, match, base, countries, neighbours, kind_hint, key)
-                  for ref, (match, base) in hits.items()]
+        # (score, reasons, entry, match) for every hit; Candidates only for those returned
+        ranked = [_score(entry, match, base, own, countries, neighbours, kind_hint)
+                  for entry, match, base, own in hits.values()]
         if not kind_hint:
-            ranked = [_admin_or_town(c, ranked) for c in ranked]
-        ranked.sort(key=lambda c: (-c.score, c.place.id))
-        return _distinct(ranked)[:limit]
-
-    def _score(self, ref: int, match: str, base: float, countries: tuple[str, ...], neighbours: set[str],
-               kind_hint: str, key: str = "") -> Candidate:
-        name, lat, lon, kind, country, admin1, population, source, pid = self._entry(ref)
-        score = base
-        reasons = [f"{match} name match ({base:.2f})"]
-        if match == "exact" and fold(name) == key:
-            score += 0.1
-            reasons.append("its main name, not an alternate (+0.1)")
-        if countries:
-            if country in countries:
-                score += 0.5
-                reasons.append(f"in the article's country {country} (+0.5)")
-            elif country in neighbours:
-                score += 0.15
-                reasons.append(f"in neighbouring {country} (+0.15)")
-        if source in ("curated", "user"):
-            bonus = 0.3 if match == "exact" else 0.1
-            score += bonus
-            reasons.append(f"{source} entry (+{bonus})")
-        if kind_hint:
-            wanted = HINT_KINDS.get(kind_hint, {kind_hint})
-            if kind in wanted:
-                score += 0.6
-                reasons.append(f"kind {kind} fits the text's '{kind_hint}' (+0.6)")
-            elif kind_hint != "settlement" or kind not in SETTLEMENT_KINDS:
-                score -= 0.4
-                reasons.append(f"kind {kind} does not fit the text's '{kind_hint}' (-0.4)")
-        elif kind == "country" and match == "exact":
-            bonus = 0.8 if not countries or country in countries else 0.3
-            score += bonus
-            reasons.append(f"a country's name (+{bonus})")
-        elif kind in ("admin1", "admin2"):
-            pass  # weighed against same-named towns in candidates()
-        elif kind in SETTLEMENT_KINDS:
-            score += 0.05
-        if population:
-            bonus = 0.3 * min(1.0, math.log10(population + 1) / 7)
-            score += bonus
-            reasons.append(f"population {population:,} (+{bonus:.2f})")
-        precision = KIND_PRECISION.get(kind, Precision.TOWN)
-        place = Place(name=name, lat=lat, lon=lon, kind=kind, country=country, admin1=admin1,
-                      precision=precision, source=source, id=pid)
-        return Candidate(place=place, score=round(score, 4), match=match, reasons=tuple(reasons))
+            ranked = _admin_or_town(ranked)
+        if len(ranked) > 1:
+            ranked.sort(key=lambda item: (-item[0], item[2][8]))
+            ranked = _distinct(ranked, limit)
+        return [_candidate(*item) for item in ranked[:limit]]
 
     def _online_candidates(self, name: str, countries: tuple[str, ...]) -> list[Candidate]:
         """What the online geocoder says (or said before: its answers are cached) of a name nothing offline knows."""
@@ -252,40 +254,103 @@ class Gazetteer:
         return found[0] if found else None
 
 
-def _distinct(ranked: list[Candidate]) -> list[Candidate]:
-    """Drop a candidate that is the same place as a better one (a curated row and its GeoNames twin)."""
-    kept: list[Candidate] = []
-    for candidate in ranked:
-        place = candidate.place
-        twin = any(k.place.precision == place.precision and abs(k.place.lat - place.lat) < 0.03
-                   and abs(k.place.lon - place.lon) < 0.03 for k in kept)
-        if not twin:
-            kept.append(candidate)
+def _score(entry: tuple, match: str, base: float, own: bool, countries: tuple[str, ...], neighbours: set[str],
+           kind_hint: str) -> tuple[float, list[str], tuple, str]:
+    """(score, reasons, entry, match); `own`: the name asked is the entry's own name, not an alternate."""
+    name, lat, lon, kind, country, admin1, population, source, pid = entry
+    score = base
+    reasons = [f"{match} name match ({base:.2f})"]
+    if match == "exact" and own:
+        score += 0.1
+        reasons.append("its main name, not an alternate (+0.1)")
+    if countries:
+        if country in countries:
+            score += 0.5
+            reasons.append(f"in the article's country {country} (+0.5)")
+        elif country in neighbours:
+            score += 0.15
+            reasons.append(f"in neighbouring {country} (+0.15)")
+    if source in ("curated", "user"):
+        bonus = 0.3 if match == "exact" else 0.1
+        score += bonus
+        reasons.append(f"{source} entry (+{bonus})")
+    if kind_hint:
+        wanted = HINT_KINDS.get(kind_hint, {kind_hint})
+        if kind in wanted:
+            score += 0.6
+            reasons.append(f"kind {kind} fits the text's '{kind_hint}' (+0.6)")
+        elif kind_hint != "settlement" or kind not in SETTLEMENT_KINDS:
+            score -= 0.4
+            reasons.append(f"kind {kind} does not fit the text's '{kind_hint}' (-0.4)")
+    elif kind == "country" and match == "exact":
+        bonus = 0.8 if not countries or country in countries else 0.3
+        score += bonus
+        reasons.append(f"a country's name (+{bonus})")
+    elif kind in ("admin1", "admin2"):
+        pass  # weighed against same-named towns in candidates()
+    elif kind in SETTLEMENT_KINDS:
+        score += 0.05
+    if population:
+        bonus = 0.3 * min(1.0, math.log10(population + 1) / 7)
+        score += bonus
+        reasons.append(f"population {population:,} (+{bonus:.2f})")
+    return round(score, 4), reasons, entry, match
+
+
+def _candidate(score: float, reasons: list[str], entry: tuple, match: str) -> Candidate:
+    name, lat, lon, kind, country, admin1, population, source, pid = entry
+    place = Place(name=name, lat=lat, lon=lon, kind=kind, country=country, admin1=admin1,
+                  precision=KIND_PRECISION.get(kind, Precision.TOWN), source=source, id=pid)
+    return Candidate(place=place, score=score, match=match, reasons=tuple(reasons))
+
+
+def _distinct(ranked: list[tuple], limit: int) -> list[tuple]:
+    """Drop an entry that is the same place as a better one (a curated row and its GeoNames twin); stop at
+    `limit` kept when it is positive."""
+    kept: list[tuple] = []
+    seen: list[tuple] = []  # (precision, lat, lon) of those kept
+    for item in ranked:
+        entry = item[2]
+        precision, lat, lon = KIND_PRECISION.get(entry[3], Precision.TOWN), entry[1], entry[2]
+        for other, other_lat, other_lon in seen:
+            if other == precision and abs(other_lat - lat) < 0.03 and abs(other_lon - lon) < 0.03:
+                break
+        else:
+            kept.append(item)
+            seen.append((precision, lat, lon))
+            if len(kept) == limit:
+                break
     return kept
 
 
-def _admin_or_town(candidate: Candidate, ranked: list[Candidate]) -> Candidate:
+def _admin_or_town(ranked: list[tuple]) -> list[tuple]:
     """A bare name shared by an admin area and a town in it ("Idlib", "Donetsk") is more often the town;
     an admin area with no such town ("Virginia", "Kherson Oblast") stands as itself."""
-    place = candidate.place
-    if place.kind not in ("admin1", "admin2"):
-        return candidate
-    bare = fold(ADMIN_WORDS.sub("", place.name))
+    if not any(item[2][3] in ADMIN_KINDS for item in ranked):
+        return ranked
+    towns = [town for _, _, town, match in ranked if town[3] in SETTLEMENT_KINDS and match == "exact"]
+    weighed = []
+    for item in ranked:
+        score, reasons, area, match = item
+        if area[3] in ADMIN_KINDS:
+            name, lat, lon, kind, country, admin1 = area[:6]
 
-    def inside(town: Place) -> bool:
-        if town.admin1:
-            return town.admin1 in (place.name, place.admin1)
-        return abs(town.lat - place.lat) + abs(town.lon - place.lon) < 1.5  # no admin recorded: near its centre
+            def inside(town: tuple) -> bool:
+                if town[5]:
+                    return town[5] in (name, admin1)
+                return abs(town[1] - lat) + abs(town[2] - lon) < 1.5  # no admin recorded: near its centre
 
-    twin = any(c.place.kind in SETTLEMENT_KINDS and c.place.country == place.country and c.match == "exact"
-               and skeleton(c.place.name) == skeleton(bare) and inside(c.place) for c in ranked)
-    change, why = (-0.3, "a town of the same name is there (-0.3)") if twin else \
-        (0.2 if place.kind == "admin1" else 0.0, "an admin area with no town of that name (+0.2)")
-    return Candidate(place=place, score=round(candidate.score + change, 4), match=candidate.match,
-                     reasons=candidate.reasons + (why,))
+            near = [town for town in towns if town[4] == country and inside(town)]
+            bare = skeleton(fold(ADMIN_WORDS.sub("", name))) if near else ""  # its name without "province" etc.
+            twin = any(skeleton(town[0]) == bare for town in near)
+            change, why = (-0.3, "a town of the same name is there (-0.3)") if twin else \
+                (0.2 if kind == "admin1" else 0.0, "an admin area with no town of that name (+0.2)")
+            item = round(score + change, 4), reasons + [why], area, match
+        weighed.append(item)
+    return weighed
 
 
-_VOWEL_SHIFTS = str.maketrans({"e": "i", "o": "u", "y": "i", "w": "u"})
+_VOWEL_SHIFTS = str.maketrans({"e": "i", "o": "u"})
 
 
 def _vowels(name: str) -> str:
@@ -293,3 +358,9 @@ def _vowels(name: str) -> str:
     written twice once ("Raqqa", "Raqa")."""
     shifted = name.translate(_VOWEL_SHIFTS)
     return "".join(ch for i, ch in enumerate(shifted) if i == 0 or ch != shifted[i - 1])
+
+
+def _consonants(name: str) -> str:
+    """The consonants of a name in order, letters written twice once: 'raju' and 'rajo' → 'rj'."""
+    letters = [ch for ch in name if ch.isalpha() and ch not in "aeiouy"]
+    return "".join(ch for i, ch in enumerate(letters) if i == 0 or ch != letters[i - 1])

@@ -34,23 +34,32 @@ def has_arabic(text: str) -> bool:
     return _ARABIC.search(text) is not None
 
 
+# ASCII after transliteration: letters lowered, digits kept, anything else (hyphens, underscores,
+# punctuation) a word break. Plain-ASCII input also loses its apostrophes, as the marks above do.
+_ASCII_WORDS = bytes(ord(c.lower()) if c.isalnum() else ord(" ") for c in map(chr, range(256)))
+_ASCII_APOSTROPHES = "".join(c for c in _APOSTROPHES if c.isascii()).encode()
+_NO_APOSTROPHES = str.maketrans(dict.fromkeys(_APOSTROPHES))
+_ARABIC_ARTICLE = re.compile(r"(^|\s)ال")
+
+
 @lru_cache(maxsize=262144)
 def fold(name: str) -> str:
     """The exact-match key of a place name."""
+    if name.isascii():  # the common case: NFKC and anyascii leave ASCII as it is
+        return _without_articles(name.encode().translate(_ASCII_WORDS, _ASCII_APOSTROPHES).decode().split())
     text = unicodedata.normalize("NFKC", name).strip()
     if has_arabic(text):
         text = _ARABIC_MARKS.sub("", text).translate(_ARABIC_LETTERS)
-        text = re.sub(r"(^|\s)ال", r"\1", text)  # the Arabic article
+        text = _ARABIC_ARTICLE.sub(r"\1", text)  # the Arabic article
         return _SPACES.sub(" ", _NON_WORD.sub(" ", text)).strip()
-    for mark in _APOSTROPHES:
-        text = text.replace(mark, "")
-    text = anyascii(text).lower()
-    text = text.replace("-", " ").replace("_", " ")
-    text = _NON_WORD.sub(" ", text)
-    words = [w for w in _SPACES.split(text) if w]
-    # Drop articles, but keep a lone word ("As" alone stays "as").
-    kept = [w for w in words if w not in ARTICLES] or words
-    return _DOUBLE.sub(r"\1", " ".join(kept))
+    text = anyascii(text.translate(_NO_APOSTROPHES))
+    return _without_articles(text.encode().translate(_ASCII_WORDS).decode().split())
+
+
+def _without_articles(words: list[str]) -> str:
+    # Drop articles, but keep a lone word ("As" alone stays "as"); letters written twice once.
+    text = " ".join([w for w in words if w not in ARTICLES] or words)
+    return _DOUBLE.sub(r"\1", text) if _DOUBLE.search(text) else text
 
 
 _SKELETON_DIGRAPHS = (
@@ -59,6 +68,7 @@ _SKELETON_DIGRAPHS = (
 )
 _SKELETON_LETTERS = str.maketrans({"q": "k", "c": "k", "j": "X", "J": "X", "z": "s", "g": "G"})
 _VOWELS = re.compile(r"[aeiouyw]")
+_REPEATS = re.compile(r"(.)\1+")
 
 
 @lru_cache(maxsize=262144)
@@ -75,7 +85,7 @@ def skeleton(name: str) -> str:
         # Keep a leading vowel as a marker so that "Azaz" and "Zaza" differ.
         head, tail = word[:1], word[1:]
         word = ("V" if head in "aeiouyw" and head else head) + _VOWELS.sub("", tail)
-        word = re.sub(r"(.)\1+", r"\1", word)
+        word = _REPEATS.sub(r"\1", word)
         if len(word) > 1 and word.endswith("h"):
             word = word[:-1]
         if word:
