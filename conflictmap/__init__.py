@@ -3,15 +3,26 @@
     import conflictmap
     result = conflictmap.build(["seeds"], "output")   # in a notebook, `result` shows the map
 """
+from __future__ import annotations
+
+import importlib
+
 __version__ = "0.1.0"
 
-from .articles import load_articles  # noqa: E402
-from .assess import assess  # noqa: E402
-from .build import BuildResult, build, read_claims  # noqa: E402
-from .extract import extract_claims  # noqa: E402
-from .geo.gazetteer import Gazetteer  # noqa: E402
-from .profiles import bundled_profiles, load_profile, profile_for  # noqa: E402
-from .resolve import resolve_claims  # noqa: E402
+# The public names, imported on first use: `import conflictmap.geo.gazetteer` (a lookup) need not load folium.
+_PUBLIC = {
+    "load_articles": "articles", "assess": "assess", "BuildResult": "build", "build": "build",
+    "read_claims": "build", "extract_claims": "extract", "Gazetteer": "geo.gazetteer",
+    "bundled_profiles": "profiles", "load_profile": "profiles", "profile_for": "profiles",
+    "resolve_claims": "resolve",
+}
 
-__all__ = ["BuildResult", "Gazetteer", "assess", "build", "bundled_profiles", "extract_claims", "load_articles",
-           "load_profile", "profile_for", "read_claims", "resolve_claims", "__version__"]
+__all__ = sorted(_PUBLIC) + ["__version__"]
+
+
+def __getattr__(name: str):
+    if name in _PUBLIC:
+        value = getattr(importlib.import_module(f".{_PUBLIC[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
