@@ -1,13 +1,15 @@
 """Map rendering at scale: build time, HTML size and the browser's time to first render, for generated places.
 
 Places are generated (not read from articles) so that their number is exact: spread over Syria, each with
-a side, a status and two claims with sources and quotes like real ones. For each count the script renders
-the map (folium objects, then the HTML), writes it, and opens it in headless Chromium (Debian's, driven
-by Playwright, as the browser tests do), timing from navigation to every marker being in the page.
+a side, a status and two claims with sources and quotes like real ones (`--days N` spreads their dates over
+N days, so that the map has a time slider and a feature per period of each place). For each count the script
+renders the map (folium objects, then the HTML), writes it, and opens it in headless Chromium (Debian's,
+driven by Playwright, as the browser tests do), timing from navigation to every marker being on the map and
+the canvas painted.
 The ordinary map gets its CDN files from the folium-offline package (no network here); the offline map
 needs nothing. Background tiles are left out of both.
 
-    python benchmarks/render.py [--counts 100 1000 10000] [--offline-only]
+    python benchmarks/render.py [--counts 100 1000 10000] [--offline-only] [--days N]
 """
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ import re
 import sys
 import tempfile
 import time
+from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,10 +40,13 @@ SOURCES = (Source("Syrian Observatory for Human Rights", "monitor"), Source("Reu
            Source("SANA", "state_media", "government"), Source("", "article"))
 
 
-def generate(count: int, seed: int = 7) -> tuple[list[Assessment], dict[str, Article]]:
+def generate(count: int, seed: int = 7, days: int = 1) -> tuple[list[Assessment], dict[str, Article]]:
+    """`count` places with two claims each, on one day (2024-11-29), or over `days` days: then a third of the
+    places change hands (the second claim, by another side, comes later)."""
     rng = random.Random(seed)
     article = Article(id="a" * 16, path="generated/article.txt", text="", title="Generated article",
                       outlet="Bench News", url="https://example.org/bench", published="2024-11-30")
+    first = date(2024, 11, 29)
     assessments = []
     for number in range(count):
         name = f"Place {number:05d}"
@@ -49,12 +55,17 @@ def generate(count: int, seed: int = 7) -> tuple[list[Assessment], dict[str, Art
                       id=f"gen:{number}")
         side, status = rng.choice(SIDES), rng.choice(STATUSES)
         claims = []
+        day = rng.randrange(days)
         for n in range(2):
             source = rng.choice(SOURCES)
+            by = side
+            if days > 1 and n == 1 and rng.random() < 1 / 3:
+                by, day = rng.choice([s for s in SIDES if s != side]), min(days - 1, day + 1 + rng.randrange(3))
             quote = f"Fighters captured {name} on Friday, according to {source.name or 'the outlet'}."
             claim = Claim(article_id=article.id, article_name=article.name, place_as_written=name, place_hint=name,
-                          kind_hint="", actor="fighters", side=side, status=Status.CAPTURED, source=source,
-                          quote=quote, start=0, end=len(quote), rule="generated", date="2024-11-29")
+                          kind_hint="", actor="fighters", side=by, status=Status.CAPTURED, source=source,
+                          quote=quote, start=0, end=len(quote), rule="generated",
+                          date=(first + timedelta(days=day)).isoformat())
             claims.append(ResolvedClaim(claim=claim, place=place, score=1.0))
         assessments.append(Assessment(place=place, controller=side, status=status, since="2024-11-29",
                                       claims=tuple(claims), sides=(side,)))
@@ -77,8 +88,16 @@ def first_render(browser, path: Path, count: int, offline: bool) -> float:
     page.route(re.compile(r"^https?://"), answer)
     start = time.perf_counter()
     page.goto(path.as_uri(), wait_until="commit", timeout=120_000)
-    page.wait_for_function(f"() => document.querySelectorAll('path.leaflet-interactive').length >= {count}",
-                           polling=20, timeout=120_000)
+    # every place's circle marker on the map (they are drawn on one canvas, so they are counted through
+    # Leaflet), then two animation frames: the canvas has been painted
+    page.wait_for_function("""count => {
+        const element = document.querySelector('.folium-map'), map = element && window[element.id];
+        if (!map || !map.eachLayer) return false;
+        let n = 0;
+        map.eachLayer(layer => { if (layer.feature && layer.feature.properties.cm === 'place') n++; });
+        return n >= count;
+    }""", arg=count, polling=20, timeout=120_000)
+    page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(() => done(true))))")
     seconds = time.perf_counter() - start
     page.close()
     return seconds
@@ -88,6 +107,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--counts", type=int, nargs="+", default=[100, 1000, 10000])
     parser.add_argument("--offline-only", action="store_true")
+    parser.add_argument("--days", type=int, default=1, help="spread the claims over this many days (a timeline)")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -97,7 +117,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True)
         for count in args.counts:
-            assessments, articles = generate(count)
+            assessments, articles = generate(count, days=args.days)
             for offline in modes:
                 start = time.perf_counter()
                 fmap = render_map(assessments, profile, articles, title="benchmark", offline=offline)

@@ -12,8 +12,10 @@ from . import __version__
 from .build import build
 from .export import CLAIM_COLUMNS, claim_record
 from .geo.gazetteer import Gazetteer
+from .store import DEFAULT_WAIT, Store, StoreError, default_path
 
 EXIT_OK, EXIT_PARTIAL, EXIT_NOTHING = 0, 1, 2
+EXIT_STORE = 3  # the store could not be used (another run holds it, or the file is not a store): nothing changed
 
 
 def _progress(message: str) -> None:
@@ -41,12 +43,30 @@ def _online(args):
                                         args.online_delay)
 
 
+def _store_path(args) -> Path | None:
+    if getattr(args, "no_store", False):
+        return None
+    return Path(args.store) if getattr(args, "store", None) else default_path(args.output)
+
+
 def cmd_build(args) -> int:
+    if getattr(args, "watch", False):
+        from .watch import watch
+
+        say = (lambda message: None) if args.quiet else _progress
+        return watch(args.paths or ["seeds"], lambda: _build_once(args), interval=args.interval, say=say)
+    return _build_once(args)
+
+
+def _build_once(args) -> int:
     paths = args.paths or ["seeds"]
     try:
         result = build(paths, args.output, profiles=args.profile, gazetteer_paths=args.gazetteer or (),
                        title=args.title, online=_online(args), offline=args.offline,
-                       progress=None if args.quiet else _progress)
+                       progress=None if args.quiet else _progress, store=_store_path(args), wait=args.wait)
+    except StoreError as err:
+        print(f"conflictmap: {err}", file=sys.stderr)
+        return EXIT_STORE
     except ValueError as err:  # a bad --profile or --online
         print(f"conflictmap: {err}", file=sys.stderr)
         return EXIT_NOTHING
@@ -60,6 +80,55 @@ def cmd_build(args) -> int:
         print(f"conflictmap: {len(result.assessments)} place(s) on the map: "
               f"{Path(args.output) / 'conflict_map.html'}", file=sys.stderr)
     return _exit_code(result.articles, result.problems)
+
+
+def cmd_add(args) -> int:
+    from .build import add
+
+    store = Path(args.store) if args.store else default_path(args.output)
+    try:
+        result = add(args.files, store, profiles=args.profile, progress=None if args.quiet else _progress,
+                     wait=args.wait)
+    except StoreError as err:
+        print(f"conflictmap: {err}", file=sys.stderr)
+        return EXIT_STORE
+    except ValueError as err:
+        print(f"conflictmap: {err}", file=sys.stderr)
+        return EXIT_NOTHING
+    _report_problems(result.problems)
+    print(f"conflictmap: stored {len(result.added)} new or changed article(s) with {result.claims} claim(s) in "
+          f"{store}; {len(result.articles) - len(result.added)} already there. The map is redrawn by the next "
+          f"`conflictmap build`; `conflictmap changes` shows what they change.", file=sys.stderr)
+    return _exit_code(result.articles, result.problems)
+
+
+def cmd_changes(args) -> int:
+    from .build import store_state
+    from .changes import compare, markdown, parse_since, text
+    from .export import write_atomic
+
+    store_path = Path(args.store) if args.store else default_path(args.output)
+    if not store_path.exists():
+        print(f"conflictmap: no store at {store_path}: run `conflictmap build` first (or give --store)",
+              file=sys.stderr)
+        return EXIT_NOTHING
+    try:
+        since = parse_since(args.since) if args.since else None
+        with Store(store_path, wait=args.wait) as store:
+            state = store_state(store, profiles=args.profile, gazetteer_paths=args.gazetteer,
+                                online=_online(args), progress=None if args.quiet else _progress)
+            changes = compare(store, state.assessments, state.resolved, state.claims, since)
+    except StoreError as err:
+        print(f"conflictmap: {err}", file=sys.stderr)
+        return EXIT_STORE
+    except ValueError as err:
+        print(f"conflictmap: {err}", file=sys.stderr)
+        return EXIT_NOTHING
+    report = Path(args.output) / "changes.md"
+    write_atomic(report, markdown(changes, state.profile))
+    sys.stdout.write(text(changes, state.profile, limit=args.limit))
+    print(f"conflictmap: wrote {report}", file=sys.stderr)
+    return EXIT_OK
 
 
 def cmd_claims(args) -> int:
@@ -175,6 +244,12 @@ def parser() -> argparse.ArgumentParser:
         sub.add_argument("--gazetteer", action="append", metavar="PATH",
                          help="an extra curated gazetteer CSV/TSV file or folder (repeatable)")
 
+    def store(sub):
+        sub.add_argument("--store", metavar="PATH",
+                         help="the store of articles, claims and resolutions (default: OUTPUT/conflictmap.sqlite)")
+        sub.add_argument("--wait", type=float, default=DEFAULT_WAIT, metavar="SECONDS",
+                         help=f"how long to wait for another run using the store before giving up ({DEFAULT_WAIT:g})")
+
     b = commands.add_parser("build", help="read articles and write the map and its files")
     b.add_argument("paths", nargs="*", help="article files or folders (default: seeds/)")
     b.add_argument("-o", "--output", default="output", help="output folder (default: output/)")
@@ -185,7 +260,39 @@ def parser() -> argparse.ArgumentParser:
                         "request to any server; no background tiles (a plain background with a graticule)")
     common(b)
     online(b)
+    store(b)
+    b.add_argument("--no-store", action="store_true",
+                   help="read every article again and keep nothing (the same map, more slowly)")
+    b.add_argument("--watch", action="store_true",
+                   help="after building, rebuild whenever an article file under the paths is added, changed or "
+                        "removed; Ctrl-C stops")
+    b.add_argument("--interval", type=float, default=1.0, metavar="SECONDS",
+                   help="with --watch: how often to look at the files (1)")
     b.set_defaults(run=cmd_build)
+
+    ad = commands.add_parser("add", help="store articles and their claims without redrawing the map")
+    ad.add_argument("files", nargs="+", help="article files or folders")
+    ad.add_argument("-o", "--output", default="output", help="the output folder whose store to use (output/)")
+    ad.add_argument("--profile", action="append", metavar="NAME|FILE",
+                    help="read with this profile (default: the last build's, else chosen from the text)")
+    ad.add_argument("-q", "--quiet", action="store_true", help="no progress messages")
+    store(ad)
+    ad.set_defaults(run=cmd_add)
+
+    ch = commands.add_parser("changes", help="what changed since a build: new claims, places that changed "
+                                             "hands, new contested places; also written to changes.md")
+    ch.add_argument("--since", metavar="DATE|BUILD",
+                    help="a build number, or a date (YYYY-MM-DD, UTC): compare with the last build before it. "
+                         "Default: the last build, or, when nothing has changed since, the one before it")
+    ch.add_argument("-o", "--output", default="output", help="the output folder: its store, and where "
+                                                             "changes.md is written (output/)")
+    ch.add_argument("--limit", type=int, default=20, help="items listed per section on the terminal (20); "
+                                                          "changes.md lists all")
+    ch.add_argument("-q", "--quiet", action="store_true", help="no progress messages")
+    common(ch)
+    online(ch)
+    store(ch)
+    ch.set_defaults(run=cmd_changes)
 
     c = commands.add_parser("claims", help="print the claims found in articles")
     c.add_argument("paths", nargs="+")

@@ -23,7 +23,42 @@ from conftest import PHRASING
 
 CHROMIUM = Path(os.environ.get("CONFLICTMAP_CHROMIUM", "/usr/bin/chromium"))
 ARTICLES = [PHRASING / name for name in ("01_saraqeb_insurgents.txt", "04_raqa_sdf.txt", "09_hama_falls.txt")]
-MARKERS = "path.leaflet-interactive"
+# The markers are circle markers on one canvas: found through Leaflet, and "drawn" when the canvas is painted
+# where the marker is.
+PAGE_HELPERS = """
+window.cmTest = {
+    map: function () { return window[document.querySelector('.folium-map').id]; },
+    layers: function (kind) {
+        var out = [];
+        this.map().eachLayer(function (l) { if (l.feature && l.feature.properties.cm === kind) out.push(l); });
+        return out;
+    },
+    pagePoint: function (layer) {
+        var map = this.map(), box = map.getContainer().getBoundingClientRect();
+        var p = map.latLngToContainerPoint(layer.getLatLng());
+        return [box.left + p.x, box.top + p.y];
+    },
+    painted: function (layer) {
+        var canvas = layer._renderer && layer._renderer._container;
+        if (!canvas || !canvas.getContext) return false;
+        var box = canvas.getBoundingClientRect(), at = this.pagePoint(layer);
+        var x = Math.round((at[0] - box.left) * canvas.width / box.width);
+        var y = Math.round((at[1] - box.top) * canvas.height / box.height);
+        return canvas.getContext('2d').getImageData(x, y, 1, 1).data[3] > 0;
+    },
+    drawn: function (kind) {
+        var self = this;
+        return this.layers(kind).filter(function (l) { return self.painted(l); }).length;
+    },
+    find: function (lat, lon, kind) {
+        return this.layers(kind || 'place').filter(function (l) {
+            var p = l.getLatLng();
+            return Math.abs(p.lat - lat) < 1e-6 && Math.abs(p.lng - lon) < 1e-6;
+        })[0];
+    }
+};
+"""
+AFTER_PAINT = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(() => done(true))))"
 HOSTILE = ("---\ntitle: <script>alert(1)</script> Rebels `seize` ${alert(1)} <img src=x onerror=alert(1)>\n"
            "outlet: Evil <img src=x onerror=alert(1)> News `${alert(1)}`\npublished: 2024-11-30\n---\n"
            "Rebels <script>alert(1)</script> captured Saraqib ${alert(1)} `x` <img src=x onerror=alert(1)>, "
@@ -92,35 +127,66 @@ class Visit:
         dialog.dismiss()
 
     def open(self, path: Path) -> "Visit":
-        from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
         self.page.goto(path.as_uri())
-        try:
-            self.page.wait_for_selector(MARKERS)
-        except PlaywrightTimeout:
-            raise AssertionError(f"no marker was drawn; errors {self.errors}, dialogs {self.dialogs}") from None
-        self.page.wait_for_function("() => !document.querySelector('.leaflet-zoom-anim')")
+        settle(self.page)
         return self
 
-    def markers(self) -> int:
-        return self.page.locator(MARKERS).count()
+    def markers(self, kind: str = "place") -> int:
+        """Markers on the map and painted on its canvas (kind 'figures': the casualty rings)."""
+        settle(self.page)
+        return self.page.evaluate("kind => cmTest.drawn(kind)", kind)
 
-    def marker_at(self, place):
-        """The drawn marker of a place (found through Leaflet, then clicked like a user would)."""
-        self.page.evaluate("""([lat, lon]) => {
-            const map = window[document.querySelector('.folium-map').id];
-            map.eachLayer(layer => {
-                if (layer instanceof L.CircleMarker && layer._path) {
-                    const p = layer.getLatLng();
-                    if (Math.abs(p.lat - lat) < 1e-9 && Math.abs(p.lng - lon) < 1e-9) layer._path.dataset.test = 'target';
-                }
-            });
-        }""", [place.lat, place.lon])
-        return self.page.locator("path[data-test=target]")
+    def point_of(self, place, kind: str = "place", front: bool = True) -> tuple[float, float]:
+        """Where on the page a place's marker is; brought to the front first (unless `front` is False), so
+        that a click lands on it whatever overlaps it."""
+        still = ("() => !(cmTest.map()._panAnim && cmTest.map()._panAnim._inProgress) && "
+                 "!document.querySelector('.leaflet-zoom-anim')")
+        self.page.wait_for_function(still)  # a popup may have panned the map
+        covered = self.page.evaluate("""([lat, lon, kind]) => {
+            const layer = cmTest.find(lat, lon, kind);
+            if (!layer) return null;
+            const [x, y] = cmTest.pagePoint(layer);
+            const on = document.elementFromPoint(x, y);
+            if (on && on.tagName === 'CANVAS') return false;
+            cmTest.map().panTo(layer.getLatLng(), {animate: false});  // under a control: the reader pans to it
+            return true;
+        }""", [place.lat, place.lon, kind])
+        assert covered is not None, f"no marker of {place.name} on the map"
+        if covered:
+            self.page.evaluate(AFTER_PAINT)
+        point = self.page.evaluate("""([lat, lon, kind, front]) => {
+            const layer = cmTest.find(lat, lon, kind);
+            if (front) layer.bringToFront();
+            return cmTest.pagePoint(layer);
+        }""", [place.lat, place.lon, kind, front])
+        return point[0], point[1]
 
-    def popup_of(self, place) -> str:
-        self.marker_at(place).click()
+    def popup_of(self, place, kind: str = "place", front: bool = True) -> str:
+        self.page.mouse.click(*self.point_of(place, kind, front))
         return self.page.locator(".leaflet-popup-content").inner_text()
+
+    def close_popup(self) -> None:
+        self.page.locator(".leaflet-popup-close-button").click()
+        self.page.locator(".leaflet-popup").wait_for(state="detached")
+
+    def tooltip_of(self, place) -> str:
+        self.page.mouse.move(*self.point_of(place))
+        # the newest of its tooltips: one from before the map changed may still be fading out
+        return self.page.locator(".leaflet-tooltip", has_text=place.name).last.inner_text()
+
+
+def settle(target) -> None:
+    """Wait (in a page or a frame) until the map has place markers and the canvas has been painted."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    target.evaluate(PAGE_HELPERS)
+    try:
+        target.wait_for_function("() => window.cmTest && document.querySelector('.folium-map') && "
+                                 "cmTest.layers('place').length > 0")
+    except PlaywrightTimeout:
+        raise AssertionError("no marker was put on the map") from None
+    target.wait_for_function("() => !document.querySelector('.leaflet-zoom-anim')")
+    target.evaluate(AFTER_PAINT)
 
 
 @pytest.fixture
@@ -196,7 +262,7 @@ def test_a_hostile_article_runs_no_code_in_the_page_and_the_map_still_works(visi
     page = visit(tmp_path / "out" / "conflict_map.html", "none" if offline else "cdn-from-package")
     assert page.markers() == 1
     text = page.popup_of(saraqib)
-    page.marker_at(saraqib).hover()
+    page.tooltip_of(saraqib)
     assert page.dialogs == []
     assert page.errors == []
     assert "<script>alert(1)</script>" in text and "<img src=x onerror=alert(1)>" in text  # shown as text
@@ -209,7 +275,7 @@ def test_the_offline_map_renders_with_the_network_blocked(visit, offline_map, tm
     result, path = offline_map
     page = visit(path, "none")
     assert page.remote == []                      # nothing was even attempted
-    assert all(url.startswith(("file:", "data:")) for url in page.requests)
+    assert [url for url in page.requests if not url.startswith("data:")] == [path.as_uri()]
     assert page.markers() == len(result.assessments)
     assert page.errors == []
     assert page.page.locator(".cm-grid-label").count() >= 4          # the graticule's labels
@@ -224,8 +290,119 @@ def test_the_embed_snippet_shows_the_map_in_a_frame(visit, offline_map):
     result, path = offline_map
     page = visit(path, "none")
     page.page.goto((path.parent / "embed.html").as_uri())
-    frame = page.page.frame_locator("iframe")
-    frame.locator(MARKERS).first.wait_for()
-    assert frame.locator(MARKERS).count() == len(result.assessments)
+    page.page.frame_locator("iframe").locator(".folium-map").wait_for()
+    frame = next(f for f in page.page.frames if f.url.endswith("conflict_map.html"))
+    settle(frame)
+    assert frame.evaluate("() => cmTest.drawn('place')") == len(result.assessments)
     assert page.page.locator("iframe").get_attribute("allowfullscreen") is not None
     assert page.remote == []
+
+
+# Two days of reports: the army holds Saraqib on the 27th; on the 30th rebels take it, and Sarmin, where
+# civilians were killed.
+TIMELINE_ARTICLES = {
+    "a.txt": "---\ntitle: Army holds Saraqib\npublished: 2024-11-27\n---\n"
+             "Government forces remain in control of Saraqib, the Syrian Observatory for Human Rights said.\n",
+    "b.txt": "---\ntitle: Rebels take Saraqib and Sarmin\npublished: 2024-11-30\n---\n"
+             "Rebels captured Saraqib and Sarmin, according to the Syrian Observatory for Human Rights. "
+             "At least 12 civilians were killed in Sarmin, the Observatory said.\n",
+}
+
+
+@pytest.fixture
+def timeline_map(tmp_path, gazetteer):
+    for name, text in TIMELINE_ARTICLES.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    result = build([tmp_path / name for name in TIMELINE_ARTICLES], tmp_path / "map", gazetteer=gazetteer)
+    places = {a.place.name: a.place for a in result.assessments}
+    return places, tmp_path / "map" / "conflict_map.html"
+
+
+def test_the_slider_opens_on_the_last_day_and_moves_the_map_back_in_time(visit, timeline_map):
+    places, path = timeline_map
+    saraqib, sarmin = places["Saraqib"], places["Sarmin"]
+    page = visit(path)
+    day = page.page.locator(".leaflet-timeline-control output")
+    slider = page.page.locator(".leaflet-timeline-control input[type=range]")
+    assert day.inner_text() == "2024-11-30"
+    assert page.markers() == 2
+    assert page.tooltip_of(saraqib) == "Saraqib — Opposition (rebels, HTS, SNA) (assessed)"
+
+    slider.press("Home")                                   # the reader takes the slider to its first day
+    assert day.inner_text() == "2024-11-27"
+    assert page.markers() == 1                              # Sarmin was not reported yet
+    assert page.tooltip_of(saraqib) == "Saraqib — Syrian government and allies (assessed)"
+    text = page.popup_of(saraqib)
+    assert "From 2024-11-27 to 2024-11-29" in text and "Syrian government and allies — assessed" in text
+    assert "Changes of hands" in text
+    assert "Saraqib: Syrian government and allies → Opposition (rebels, HTS, SNA), 2024-11-30" in text
+    page.close_popup()
+
+    page.page.locator(".leaflet-timeline-control button.next").click()   # the next day anything changed
+    assert day.inner_text() == "2024-11-30"
+    assert page.markers() == 2
+    assert page.tooltip_of(sarmin) == "Sarmin — Opposition (rebels, HTS, SNA) (assessed)"
+    assert page.errors == [] and page.dialogs == []
+
+
+def test_the_casualty_layer_rings_the_places_where_figures_are_reported(visit, timeline_map):
+    places, path = timeline_map
+    sarmin = places["Sarmin"]
+    page = visit(path)
+    assert page.markers("figures") == 1
+    # the ring lies under the place's own marker: a click on the place opens the place's popup ...
+    text = page.popup_of(sarmin, front=False)
+    assert "Rebels captured Saraqib and Sarmin" in text and "Opposition (rebels, HTS, SNA) — assessed" in text
+    page.close_popup()
+    # ... and a click on the ring, the figures reported there
+    x, y = page.point_of(sarmin, "figures", front=False)
+    radius = page.page.evaluate("([lat, lon]) => cmTest.find(lat, lon, 'figures').getRadius()", [sarmin.lat, sarmin.lon])
+    page.page.mouse.click(x + radius - 2, y)
+    text = page.page.locator(".leaflet-popup-content").inner_text()
+    assert text.startswith("Sarmin") and "At least 12 civilians were killed" in text
+    page.close_popup()
+    switch = page.page.locator(".leaflet-control-layers-overlays label",
+                               has_text="Casualty and displacement reports").locator("input")
+    switch.uncheck()
+    assert page.markers("figures") == 0 and page.markers() == 2
+    page.page.locator(".leaflet-timeline-control input[type=range]").press("Home")
+    switch.check()
+    assert page.markers("figures") == 0                     # no figure was reported by the 27th
+    assert page.errors == []
+
+
+def test_a_map_without_dates_has_no_slider(visit, phrasing_map, tmp_path, gazetteer):
+    (tmp_path / "undated.txt").write_text("Rebels captured Saraqib, the Syrian Observatory for Human Rights said.\n",
+                                          encoding="utf-8")
+    build([tmp_path / "undated.txt"], tmp_path / "undated", gazetteer=gazetteer)
+    page = visit(tmp_path / "undated" / "conflict_map.html")
+    assert page.markers() == 1
+    assert page.page.locator(".leaflet-timeline-control").count() == 0
+    assert page.errors == []
+
+
+@pytest.mark.parametrize("offline", [False, True], ids=["online", "offline"])
+def test_the_search_box_finds_a_place_by_a_spelling_an_article_used(visit, tmp_path, gazetteer, offline):
+    result = build(ARTICLES, tmp_path / "map", gazetteer=gazetteer, offline=offline)
+    path = tmp_path / "map" / "conflict_map.html"
+    saraqib = next(a.place for a in result.assessments if a.place.name == "Saraqib")
+    page = visit(path, "none" if offline else "cdn-from-package")
+    page.page.locator(".leaflet-control-search input.search-input").press_sequentially("saraqeb")
+    tip = page.page.locator(".search-tooltip .search-tip", has_text="Saraqib")
+    assert "Saraqeb" in tip.inner_text()                    # the article's spelling, listed with the name
+    tip.click()
+    text = page.page.locator(".leaflet-popup-content").inner_text()
+    assert text.startswith("Saraqib") and "seized the strategic town of Saraqeb" in text
+    zoom, in_view = page.page.evaluate("""([lat, lon]) => {
+        const map = cmTest.map();
+        return [map.getZoom(), map.getBounds().contains([lat, lon])];
+    }""", [saraqib.lat, saraqib.lon])
+    assert zoom == 11 and in_view                            # the map went to the place
+    page.page.locator(".leaflet-control-search input.search-input").fill("")
+    page.page.locator(".leaflet-control-search input.search-input").press_sequentially("nowhere-at-all")
+    page.page.wait_for_timeout(600)  # the box looks names up 0.4 s after the last key (leaflet-search's delayType)
+    page.page.keyboard.press("Enter")
+    assert page.page.locator(".search-alert").inner_text() == "Location not found"
+    assert page.errors == [] and page.dialogs == []
+    if offline:
+        assert page.remote == [] and [url for url in page.requests if not url.startswith("data:")] == [path.as_uri()]

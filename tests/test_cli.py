@@ -11,8 +11,10 @@ from conftest import SEEDS
 def test_build_writes_the_map_and_its_files(tmp_path, capsys):
     out = tmp_path / "out"
     assert main(["build", str(SEEDS), "-o", str(out)]) == 0
-    assert sorted(p.name for p in out.iterdir()) == ["claims.csv", "claims.geojson", "conflict_map.html",
-                                                     "embed.html", "figures.csv", "unresolved.csv"]
+    assert (out / "conflictmap.sqlite").is_file()  # the store, and its lock file beside it
+    names = sorted(p.name for p in out.iterdir() if not p.name.startswith("conflictmap.sqlite"))
+    assert names == ["claims.csv", "claims.geojson", "claims.gpkg", "claims.kml", "conflict_map.html",
+                     "conflict_map.svg", "embed.html", "figures.csv", "unresolved.csv"]
     assert "place(s) on the map" in capsys.readouterr().err
 
 
