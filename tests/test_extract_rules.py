@@ -519,3 +519,9 @@ def test_what_the_second_review_found(war, text, expected):
 def test_a_capture_told_in_the_pluperfect_outside_reported_speech_is_background():
     text = "Kherson had been captured by Russian forces in March 2022 and was liberated in November."
     assert [c for c in current_in("ukraine", text) if c[1] == "russia"] == []
+
+
+def test_a_name_never_runs_across_a_line_break():
+    text = "Houthis seize Harib\nThe Houthis said on Tuesday they had captured Harib."
+    found = extract_claims(Article(id="x", path="t", text=text, body_start=0), load_profile("yemen"))
+    assert {c.place_hint for c in found} == {"Harib"}

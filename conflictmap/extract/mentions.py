@@ -177,7 +177,7 @@ def matcher_for(profile: Profile) -> NameMatcher:
 _WORD = r"(?:[A-Z][\w'’ʿ]*(?:-[A-Za-z][\w'’ʿ]*)*)"
 _PARTICLE_WORD = r"(?:(?:al|el|as|ash|ar|ad|an|at|az|ez|es|ed|en|er|et|ul|adh|ath)[-‑](?:[A-Z][\w'’ʿ]*)(?:-[A-Za-z][\w'’ʿ]*)*)"
 _LINK = r"(?:al|el|as|ash|ad|ar|an|at|az|ez|es|ed|en|er|et|ul|de|du|la|le|bin|ibn|bani)"
-_NAME = rf"(?:{_WORD}|{_PARTICLE_WORD})(?:\s+(?:{_LINK}\s+)?(?:{_WORD}|{_PARTICLE_WORD}))*"
+_NAME = rf"(?:{_WORD}|{_PARTICLE_WORD})(?:[^\S\n]+(?:{_LINK}[^\S\n]+)?(?:{_WORD}|{_PARTICLE_WORD}))*"  # not across lines
 _ORDINAL = r"(?:\d+(?:st|nd|rd|th)\s+)"
 
 # Nouns that name a facility or an area, with the kind of place they mean.
