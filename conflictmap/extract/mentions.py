@@ -242,6 +242,8 @@ organization organisation union alliance coalition office radio television corpo
 mosque forum network observatory""".split())
 
 
+THE_BEFORE = re.compile(r"\bthe\s+$", re.I)
+SIDE_OF = re.compile(r"\s+side\s+of\b")
 _AFFILIATION = re.compile(r"-(?:backed|led|held|controlled|based|run|allied|aligned|occupied|made|born)$", re.I)
 
 
@@ -311,24 +313,25 @@ def find_places(text: str, start: int, end: int, taken: list[Mention]) -> list[M
                 add(match.start(group) + skip, match.end(group), name, "admin1")
     for match in BARE_NAME.finditer(text, start, end):
         skip, name = _clean_name(match.group(0))
-        possessive = bool(re.search(r"['’]s?$", name))
-        name = re.sub(r"['’]s?$", "", name)
+        possessive = name.endswith(("'s", "’s", "'", "’"))
+        if possessive:
+            name = name[:-2] if name.endswith(("s", )) and name[-2:-1] in "'’" else name[:-1]
         s = match.start() + skip
-        if not name or name.lower() in NOT_PLACE_WORDS or _looks_like_person(text, s, name) \
-                or name.split()[-1].lower() in NOT_PLACE_HEADS:
+        if not name or name.lower() in NOT_PLACE_WORDS or name.rsplit(None, 1)[-1].lower() in NOT_PLACE_HEADS:
             continue
-        if s == start and " " not in name and re.search(r"(?:ly|ed|ing)$", name):
+        if any(s < m.end and m.start < s + len(name) for m in taken) or _looks_like_person(text, s, name):
+            continue
+        if s == start and " " not in name and name.endswith(("ly", "ed", "ing")):
             continue  # "Currently," "Launched last week": a capitalised first word, not a place
         # "Tehran's influence": a possessive names the government, unless a part of the place follows
         metonym = possessive and not PLACE_PART_AFTER.match(text[match.end():match.end() + 40])
         # "the Oskil", "the Euphrates" (a river), "the Gaza side of the crossing": not a place taken
-        if re.search(r"\bthe\s+$", text[max(0, s - 5):s]) and " " not in name and not possessive \
+        if " " not in name and not possessive and THE_BEFORE.search(text, max(0, s - 5), s) \
                 and not AREA_AFTER.match(text[s + len(name):s + len(name) + 20]):
             metonym = True  # but "the Heglig area", "the Kupiansk direction" name the place
-        if re.match(r"\s+side\s+of\b", text[s + len(name):s + len(name) + 10]):
+        if SIDE_OF.match(text, s + len(name)):
             metonym = True
-        if not any(s < m.end and m.start < s + len(name) for m in taken):
-            found.append(Mention(s, s + len(name), text[s:s + len(name)], "place", name, metonym=metonym))
+        found.append(Mention(s, s + len(name), text[s:s + len(name)], "place", name, metonym=metonym))
     return _drop_overlaps(found)
 
 
