@@ -193,13 +193,29 @@ def _state(assessment: Assessment) -> tuple:
     return assessment.controller, assessment.status, () if held else assessment.sides
 
 
+_HISTORIES: dict[tuple, tuple[list, Mapping | None, list]] = {}
+
+
 def history(claims: Iterable[ResolvedClaim], published: Mapping[str, str] | None = None) -> list[Period]:
     """One place's assessment over time: for each day a claim about it is reported, `assess_place` over the
     claims reported on or before that day; days that change nothing are merged into the period before.
-    The last period's assessment is the place's assessment on all its claims."""
+    The last period's assessment is the place's assessment on all its claims. (Remembered: the map and
+    each export ask for the same places.)"""
     claims = list(claims)
     if not claims:
         return []
+    key = (tuple(map(id, claims)), id(published))
+    known = _HISTORIES.get(key)
+    if known is not None and known[1] is published:
+        return list(known[2])
+    if len(_HISTORIES) > 100_000:
+        _HISTORIES.clear()
+    periods = _history(claims, published)
+    _HISTORIES[key] = (claims, published, periods)  # the claims kept alive: their ids stay theirs
+    return list(periods)
+
+
+def _history(claims: list[ResolvedClaim], published: Mapping[str, str] | None) -> list[Period]:
     place = claims[0].place
     dated = [(claim_day(c.claim, published), c) for c in claims]
     periods: list[Period] = []
