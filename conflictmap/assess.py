@@ -193,7 +193,7 @@ def _state(assessment: Assessment) -> tuple:
     return assessment.controller, assessment.status, () if held else assessment.sides
 
 
-_HISTORIES: dict[tuple, tuple[list, Mapping | None, list]] = {}
+_HISTORIES: dict[tuple, tuple[list, tuple, list]] = {}
 
 
 def history(claims: Iterable[ResolvedClaim], published: Mapping[str, str] | None = None) -> list[Period]:
@@ -204,14 +204,15 @@ def history(claims: Iterable[ResolvedClaim], published: Mapping[str, str] | None
     claims = list(claims)
     if not claims:
         return []
-    key = (tuple(map(id, claims)), id(published))
+    dates = tuple((published or {}).get(c.claim.article_id, "") for c in claims)
+    key = (tuple(map(id, claims)), dates)
     known = _HISTORIES.get(key)
-    if known is not None and known[1] is published:
+    if known is not None:
         return list(known[2])
     if len(_HISTORIES) > 100_000:
         _HISTORIES.clear()
     periods = _history(claims, published)
-    _HISTORIES[key] = (claims, published, periods)  # the claims kept alive: their ids stay theirs
+    _HISTORIES[key] = (claims, dates, periods)  # the claims kept alive: their ids stay theirs
     return list(periods)
 
 
