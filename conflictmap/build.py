@@ -142,6 +142,14 @@ def _opened(store: str | Path | Store | None, wait: float):
     return Store(store, wait=wait)
 
 
+class NothingToRead(Exception):
+    """No article could be read from the given paths: nothing is written and the store is left as it was."""
+
+    def __init__(self, problems):
+        super().__init__("no article could be read; the map, its files and the store are left as they were")
+        self.problems = problems
+
+
 def build(paths: Iterable[str | Path] = ("seeds",), output_dir: str | Path | None = None, *,
           profiles: list[str] | None = None, gazetteer: Gazetteer | None = None,
           gazetteer_paths: Iterable[str | Path] = (), title: str = "conflictmap", online=None,
@@ -161,12 +169,17 @@ def build(paths: Iterable[str | Path] = ("seeds",), output_dir: str | Path | Non
     forced = [load_profile(p, available) for p in profiles] if profiles else None
     articles, problems = load_articles(paths)
     say(f"read {len(articles)} article(s)" + (f", {len(problems)} notice(s)" if problems else ""))
+    if not articles:  # a mistyped folder must not empty the map, nor the store
+        raise NothingToRead(problems)
+    missing = [str(p) for p in paths if not Path(p).exists()]
     with _opened(store, wait) as opened:
         cache = None
         if opened is not None:
             cache = RunCache(opened, extraction_fingerprint(profiles or ()),
                              resolution_fingerprint(gazetteer_paths, online))
-            if cache.keep_only(a.id for a in articles):
+            if missing:
+                say(f"kept every stored article: {', '.join(missing)} could not be read")
+            elif cache.keep_only(a.id for a in articles):
                 say(f"dropped {cache.removed} stored article(s) no longer under the given paths, with their claims")
         claims, figures, profile = read_claims(articles, forced, available, cache=cache, progress=say)
         if cache is not None:

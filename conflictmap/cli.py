@@ -9,7 +9,7 @@ from collections import Counter
 from pathlib import Path
 
 from . import __version__
-from .build import build
+from .build import NothingToRead, build
 from .export import CLAIM_COLUMNS, claim_record
 from .geo.gazetteer import Gazetteer
 from .store import DEFAULT_WAIT, Store, StoreError, default_path
@@ -67,6 +67,10 @@ def _build_once(args) -> int:
     except StoreError as err:
         print(f"conflictmap: {err}", file=sys.stderr)
         return EXIT_STORE
+    except NothingToRead as err:
+        _report_problems(err.problems)
+        print(f"conflictmap: {err}", file=sys.stderr)
+        return EXIT_NOTHING
     except ValueError as err:  # a bad --profile or --online
         print(f"conflictmap: {err}", file=sys.stderr)
         return EXIT_NOTHING
@@ -134,6 +138,10 @@ def cmd_changes(args) -> int:
 def cmd_claims(args) -> int:
     try:
         result = build(args.paths, profiles=args.profile, gazetteer_paths=args.gazetteer or (), progress=None)
+    except NothingToRead as err:
+        _report_problems(err.problems)
+        print(f"conflictmap: {err}", file=sys.stderr)
+        return EXIT_NOTHING
     except ValueError as err:
         print(f"conflictmap: {err}", file=sys.stderr)
         return EXIT_NOTHING
@@ -186,7 +194,12 @@ def cmd_evaluate(args) -> int:
     except (OSError, ValueError) as err:
         print(f"conflictmap: {err}", file=sys.stderr)
         return EXIT_NOTHING
-    result = build(args.paths, profiles=args.profile, gazetteer_paths=args.gazetteer or (), progress=None)
+    try:
+        result = build(args.paths, profiles=args.profile, gazetteer_paths=args.gazetteer or (), progress=None)
+    except NothingToRead as err:
+        _report_problems(err.problems)
+        print(f"conflictmap: {err}", file=sys.stderr)
+        return EXIT_NOTHING
     _report_problems([p for p in result.problems if p.fatal])
     by_id = {a.id: a for a in result.articles}
     found = [claim_record(item, by_id) for item in result.claims]

@@ -93,6 +93,7 @@ class Claim:
     past: bool = False       # background state ("had been held since 2020"), not the current report
     region: tuple[str, ...] = ()  # country codes of the war(s) the article is read as, for resolution
     zone: tuple[tuple[float, float, float, float], ...] = ()  # (south, west, north, east) boxes of the war's ground
+    nearby: tuple[str, ...] = ()  # the other places its sentence names ("near Pokrovsk"): where to look for it
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .geo.context import nearness
+from .geo.context import km_between, nearness
 from .geo.gazetteer import Candidate, Gazetteer
 from .model import Claim, Figure, Place, Precision, ResolvedClaim, ResolvedFigure
 
@@ -51,6 +51,22 @@ def _resolve_article(claims: list[Claim], gazetteer: Gazetteer) -> dict[int, Res
             options[key] = acceptable(claim, gazetteer)
     anchors = [found[0].place for found in options.values()
                if found and found[0].place.precision in (Precision.TOWN, Precision.POINT)]
+    exact = [found[0].place for found in options.values() if found and found[0].match == "exact"
+             and found[0].place.precision in (Precision.TOWN, Precision.POINT)]
+    nearby = {}  # the places named beside each claim's place ("the village of X near Pokrovsk")
+    for claim in claims:
+        key = (claim.place_hint, claim.kind_hint, claim.region, claim.zone)
+        for name in claim.nearby:
+            found = [c for c in gazetteer.candidates(name, tuple(claim.region), "", limit=3)
+                     if c.match == "exact" and (not claim.region or c.place.country in claim.region)
+                     and c.place.precision in (Precision.TOWN, Precision.POINT)]
+            if found:
+                nearby.setdefault(key, []).append(found[0].place)
+    for key, found in options.items():  # a spelling variant far from every place the article names exactly
+        anchors_here = exact + nearby.get(key, [])  # is a namesake ("Novotoretske" is not Novotroitske, 400 km off)
+        if anchors_here:
+            options[key] = [c for c in found if c.match == "exact"
+                            or min(km_between(c.place, a) for a in anchors_here) <= LOOSE_MATCH_REACH_KM]
     chosen = {}
     for key, found in options.items():
         if not found:
@@ -68,6 +84,10 @@ def _resolve_article(claims: list[Claim], gazetteer: Gazetteer) -> dict[int, Res
         answers[id(claim)] = ResolvedClaim(claim=claim, place=best.place, score=best.score, reasons=best.reasons) \
             if best else ResolvedClaim(claim=claim, place=None, score=0.0, reasons=("no gazetteer entry matched",))
     return answers
+
+
+# How far from the article's exactly named places a spelling variant may lie
+LOOSE_MATCH_REACH_KM = 150.0
 
 
 def resolve_figures(figures: list[Figure], gazetteer: Gazetteer) -> list[ResolvedFigure]:

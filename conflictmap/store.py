@@ -246,6 +246,7 @@ def claim_from(data: dict) -> Claim:
     data["source"] = Source(**data["source"])
     data["region"] = tuple(data["region"])
     data["zone"] = tuple(map(tuple, data["zone"]))
+    data["nearby"] = tuple(data.get("nearby", ()))
     return Claim(**data)
 
 

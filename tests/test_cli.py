@@ -55,3 +55,15 @@ def test_lookup_explains_and_speaks_json(capsys):
 def test_an_unknown_profile_is_a_clear_error(tmp_path, capsys):
     assert main(["build", str(SEEDS), "-o", str(tmp_path), "--profile", "narnia"]) == 2
     assert "no profile 'narnia'" in capsys.readouterr().err
+
+
+def test_a_mistyped_folder_leaves_the_map_and_the_store_as_they_were(tmp_path):
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    (articles / "a.txt").write_text("Rebels captured Saraqib on Friday, the Syrian Observatory said.\n")
+    out = tmp_path / "out"
+    assert main(["build", str(articles), "-o", str(out), "-q"]) == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file() and not p.name.endswith(".lock")}
+    assert main(["build", str(tmp_path / "articlez"), "-o", str(out), "-q"]) == 2
+    after = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file() and not p.name.endswith(".lock")}
+    assert after == before

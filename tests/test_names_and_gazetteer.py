@@ -147,3 +147,12 @@ def test_a_town_far_off_the_wars_ground_is_a_namesake_not_the_place(gazetteer):
                   source=Source(name="article", kind="article"), quote="", start=0, end=0, rule="test",
                   region=ukraine.countries, zone=ukraine.zone)
     assert all(in_zone(c.place, ukraine.zone) for c in acceptable(claim, gazetteer))
+
+
+def test_a_spelling_variant_far_from_the_place_named_beside_it_is_left_unresolved(tmp_path, gazetteer):
+    from conflictmap import build
+
+    (tmp_path / "a.txt").write_text("Ukrainian forces retook the village of Novotoretske near Pokrovsk on Friday, "
+                                    "the army said.\n")
+    result = build([tmp_path], gazetteer=gazetteer, store=None)
+    assert [item.place for item in result.claims if "Novotoretske" in item.claim.place_as_written] == [None]

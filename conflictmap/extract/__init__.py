@@ -101,6 +101,7 @@ class _Context:
     trigger_starts: list[int] = field(default_factory=list)
     statement: tuple[int, int, Source] | None = None  # a translated statement's body and its author
     sentence_subject: tuple[Mention, int] | None = None  # the actor of the sentence's last active trigger, its end
+    sentence_places: list[Mention] = field(default_factory=list)  # the places the sentence names
     cues: list[tuple[int, int]] = field(default_factory=list)  # (offset, trigger number) of the article's cue words
     plain: str = ""  # the text with quote marks blanked out
     figures: list[Figure] = field(default_factory=list)
@@ -155,6 +156,7 @@ def _sentence_claims(sentence: Sentence, ctx: _Context) -> list[Claim]:
     triggers = _trigger_matches(sentence, ctx.plain, ctx.cues) if needs_reading else []
     ctx.trigger_starts = [start for start, _, _ in triggers]
     ctx.sentence_subject = None
+    ctx.sentence_places = places
     for start, end, trigger in triggers:
         for actor, place_list, status, rule, actor_after in _frame(trigger, start, end, text, sentence,
                                                                      actors, places, attributions, ctx):
@@ -807,7 +809,8 @@ def _make_claim(ctx: _Context, sentence: Sentence, trigger: Trigger, t_start: in
         place_hint=place.name, kind_hint=place.hint, actor=re.sub(r"['’]s?$", "", actor.text),
         side=side, status=Status(status), source=source, quote=text[span_start:span_end],
         start=span_start, end=span_end, rule=rule, date=date, past=past, region=ctx.profile.countries,
-        zone=ctx.profile.zone,
+        zone=ctx.profile.zone, nearby=tuple(dict.fromkeys(p.name for p in ctx.sentence_places
+                                                          if p.name != place.name and not p.metonym and not p.side)),
     )
 
 

@@ -19,7 +19,8 @@ NEAR_KM = 250.0
 NEAR_BONUS = 0.25
 
 
-def _km(a, b) -> float:
+def km_between(a, b) -> float:
+    """Great-circle distance in km between two things with .lat and .lon."""
     lat1, lon1, lat2, lon2 = map(math.radians, (a.lat, a.lon, b.lat, b.lon))
     h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
     return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
@@ -79,5 +80,5 @@ def nearness(candidate: Candidate, anchors: list) -> float:
     """A bonus for a candidate near the document's other places (a town among its neighbours)."""
     if not anchors or candidate.place.kind == "country":
         return 0.0
-    near = sum(1 for a in anchors if _km(candidate.place, a) <= NEAR_KM)
+    near = sum(1 for a in anchors if km_between(candidate.place, a) <= NEAR_KM)
     return NEAR_BONUS * near / len(anchors)
