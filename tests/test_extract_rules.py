@@ -525,3 +525,20 @@ def test_a_name_never_runs_across_a_line_break():
     text = "Houthis seize Harib\nThe Houthis said on Tuesday they had captured Harib."
     found = extract_claims(Article(id="x", path="t", text=text, body_start=0), load_profile("yemen"))
     assert {c.place_hint for c in found} == {"Harib"}
+
+
+@pytest.mark.parametrize("war, text, expected", [
+    ("ukraine", "Russian troops seized the Ukrainian town of Avdiivka.", [("Avdiivka", "russia", "captured")]),
+    ("ukraine", "Ukrainian troops remain in control of the Russian border town of Sudzha, according to the "
+                "Institute for the Study of War.", [("Sudzha", "ukraine", "controlled")]),
+    ("syria", "Rebels were besieging Syrian troops in Hama.", [("Hama", "opposition", "contested")]),
+])
+def test_a_nationality_describing_the_place_is_not_another_actor(war, text, expected):
+    assert current_in(war, text) == expected
+
+
+@pytest.mark.parametrize("text", ["Russian forces captured Kurakhove, the regional administration said.",
+                                  "Russian forces captured Kurakhove, the regional governor said."])
+def test_an_office_with_no_side_is_an_official_source_not_the_outlet(text):
+    found = extract_claims(Article(id="x", path="t", text=text), load_profile("ukraine"))
+    assert [c.source.kind for c in found] == ["official"]

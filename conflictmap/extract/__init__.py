@@ -555,6 +555,9 @@ PEOPLE_NOUNS = re.compile(r"\b(?:soldiers?|troops|fighters?|servicem[ae]n|prison
                           r"mercenaries|conscripts|recruits|pilots?|crew|journalists?|workers?|residents|weapons|"
                           r"vehicles?|tanks?|ammunition|equipment|arms|rifles|drones?|aircraft|jets?|helicopters?|"
                           r"trucks?|boats?|ships?|loot|cattle|documents)$", re.I)
+# "the Ukrainian town of Avdiivka", "the Russian border town of Sudzha": a nationality describing the place
+PLACE_NOUN_AFTER = re.compile(r"^\s+(?:[\w-]+\s+)?(?:town|city|village|region|province|oblast|port|capital|enclave|"
+                              r"district|settlement|territory|side)\s+(?:of\s+)?$", re.I)
 AIR_TARGETS = re.compile(r"\b(?:drones?|missiles?|rockets?|projectiles?|ships?|vessels?|tankers?|boats?|planes?|"
                          r"aircraft|jets?|helicopters?|balloons?)$", re.I)
 # Sites inside a town: taking one is fighting in the town, not the town taken
@@ -564,6 +567,14 @@ SITE_NOUNS = re.compile(r"\b(?:station|stations|headquarters|hq|checkpoints?|bui
                         r"sites?|plants?|facility|facilities|complex|silos?|mill|market|roundabout|square|bases?|academy|airports?|"
                         r"airfields?|garrisons?|divisions?|refinery|refineries|camps?|brigades?|regiments?|"
                         r"battalions?|command)$", re.I)
+
+
+def _describes(actor: Mention, place: Mention, text: str) -> bool:
+    """Whether an actor's adjective describes the place: "the Ukrainian town of Avdiivka", "the Russian border
+    town of Sudzha"."""
+    between = text[actor.end:place.start]
+    return bool(PLACE_NOUN_AFTER.match(between) or re.fullmatch(r"\s+(?:[\w-]+\s+)?", between)
+                and re.match(r"(?:town|city|village|region|province|oblast|port|district)\b", place.text, re.I))
 
 
 def _object_head(lead: str) -> str:
@@ -617,7 +628,8 @@ def _objects(trigger_end: int, text: str, sentence: Sentence, places: list[Menti
             cursor = place.end
             continue
         if any(max(cursor, tail_start) <= a.start < place.start and not a.text.endswith(("'s", "’s")) and not a.held
-               and not ENEMY_IN.match(text[a.end:place.start]) for a in actors) and not COORDINATION.search(tail):
+               and not ENEMY_IN.match(text[a.end:place.start]) and not _describes(a, place, text)
+               for a in actors) and not COORDINATION.search(tail):
             break  # another actor's clause; but "besieging rebels in Homs" names where the enemy is
         if len(tail.split()) > 12:
             break
@@ -633,11 +645,12 @@ def _objects(trigger_end: int, text: str, sentence: Sentence, places: list[Menti
             if head and status == "attacked" and AIR_TARGETS.search(head):
                 return result  # "fired on drones over Kyiv", "struck a tanker off Hodeidah": not an attack on the place
             if any(NOT_TAKEN_NOUNS.search(w) for w in first_words.split()) or head and (
-                    NOT_TAKEN_NOUNS.search(head) or status != "attacked" and PEOPLE_NOUNS.search(head)):
+                    NOT_TAKEN_NOUNS.search(head) or status not in ("attacked", "contested") and PEOPLE_NOUNS.search(head)):
                 return result  # "captured two soldiers in Hama": Hama is where, not what was taken
             if head and status != "attacked" and SITE_NOUNS.search(head):
                 partial = True  # "stormed a police station in X": fighting in X, not X taken
-            if status != "attacked" and any(trigger_end <= a.start < place.start and not a.held for a in actors):
+            if status != "attacked" and any(trigger_end <= a.start < place.start and not a.held
+                                            and not _describes(a, place, text) for a in actors):
                 partial = True  # "captured the army's bases in X", "besieging rebels in X": part of X
         result.append((place, partial))
         cursor = place.end

@@ -62,6 +62,13 @@ _DENIED_REPORT = re.compile(r"^\s*(?:that\b|(?:the\s+|any\s+|such\s+|these\s+|th
                             r"(?:[\w'’-]+\s+){1,4}?(?:had|has|have|was|were|is|are|would)\b)", re.I)
 
 
+# Heads of the noun phrases that name an office or a unit rather than a person or the outlet
+_OFFICIAL_HEADS = frozenset("""governor administration ministry official officials spokesman spokesperson spokeswoman
+commander brigade army military police mayor authorities authority government council command office agency
+headquarters staff service department prosecutor minister governorate municipality regiment battalion
+division corps""".split())
+
+
 def article_source() -> Source:
     return Source(name="article", kind="article")
 
@@ -197,6 +204,8 @@ class Attributor:
             return Source(name=name, kind="anonymous")
         if words[0][:1].isupper() or name[:1].isupper() or _PERSON_NAME.search(name):
             return self._remember(Source(name=name, kind="official"))  # "regional governor Oleh Syniehubov"
+        if head in _OFFICIAL_HEADS and re.match(r"(?:the|a|an)\s", phrase, re.I):
+            return self._remember(Source(name=name, kind="official"))  # "the regional administration": no side said
         return None
 
     def _known(self, name: str) -> Source:
