@@ -46,6 +46,10 @@ def superseded(claims: list[ResolvedClaim], published: Mapping[str, str] | None 
     days = [claim_day(item.claim, published) for item in claims]
     captures = [d for item, d in zip(claims, days) if d and item.claim.status == Status.CAPTURED]
     last_capture = max(captures, default="")
+    # fighting reported before a later report that a side holds the place is over ("contested" on the 20th,
+    # "Russian troops control Selydove" on the 19th of the next month)
+    holds = [d for item, d in zip(claims, days) if d and item.claim.status in (Status.CAPTURED, Status.CONTROLLED)]
+    last_hold = max(holds, default="")
     left: dict[str, str] = {}
     for item, day in zip(claims, days):
         if day and item.claim.status == Status.WITHDRAWN:
@@ -55,7 +59,8 @@ def superseded(claims: list[ResolvedClaim], published: Mapping[str, str] | None 
         claim = item.claim
         if not day or claim.status not in CONTROL_STATUSES:
             continue
-        if day < last_capture or (claim.status != Status.WITHDRAWN and day < left.get(claim.side, "")):
+        if day < last_capture or (claim.status != Status.WITHDRAWN and day < left.get(claim.side, "")) \
+                or (claim.status == Status.CONTESTED and day < last_hold):
             result.add(n)
     return result
 

@@ -151,3 +151,16 @@ def test_the_last_day_of_a_history_is_the_assessment_on_every_claim(claims):
     assert all(p.start < p.end for p in periods[:-1]) and all(a.end == b.start for a, b in zip(periods, periods[1:]))
     for change in changes_of_hands(claims, {"a": "2024-11-29", "b": ""}):
         assert change.before != change.after and "unknown" not in (change.before, change.after)
+
+
+def test_fighting_reported_before_a_later_report_of_a_hold_is_over():
+    from conflictmap.model import Claim, Source, Status
+
+    def dated(side, status, date):
+        return ResolvedClaim(Claim(article_id="a", article_name="a.txt", place_as_written="Saraqib",
+                                   place_hint="Saraqib", kind_hint="", actor=side, side=side, status=Status(status),
+                                   source=Source(name="article", kind="article"), quote="...", start=0, end=3,
+                                   rule="test", date=date), SARAQIB)
+    assessment = assess_place(SARAQIB, [dated("opposition", "contested", "2024-10-20"),
+                                        dated("opposition", "controlled", "2024-12-19")])
+    assert (assessment.controller, assessment.status) == ("opposition", "assessed")
