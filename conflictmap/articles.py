@@ -135,7 +135,7 @@ def read_article(path: Path) -> tuple[Article | None, list[Problem]]:
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
-            return None, [Problem(str(path), f"too large ({size / 1e6:.1f} MB > {MAX_BYTES // 10**6} MB); skipped")]
+            return None, [Problem(str(path), f"too large ({size / 1e6:.1f} MB > {MAX_BYTES // 10**6} MB)")]
         data = path.read_bytes()
     except OSError as err:
         return None, [Problem(str(path), f"cannot be read: {err.strerror or err}")]
@@ -147,7 +147,7 @@ def read_article(path: Path) -> tuple[Article | None, list[Problem]]:
         problems.append(Problem(str(path), note, fatal=False))
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
-        return None, problems + [Problem(str(path), "empty file; skipped")]
+        return None, problems + [Problem(str(path), "empty file")]
     fields, body_start, header_problem = parse_header(text)
     if header_problem:
         problems.append(Problem(str(path), header_problem, fatal=False))
@@ -155,7 +155,7 @@ def read_article(path: Path) -> tuple[Article | None, list[Problem]]:
     if fields.get("published") and not published:
         problems.append(Problem(str(path), f"published {fields['published']!r} is not a YYYY-MM-DD date; ignored", fatal=False))
     if not text[body_start:].strip():
-        return None, problems + [Problem(str(path), "header only, no article text; skipped")]
+        return None, problems + [Problem(str(path), "header only, no article text")]
     article = Article(
         id=content_id(text),
         path=str(path),

@@ -840,6 +840,12 @@ REPORTED_CLAIM = re.compile(r"\b(?:claims?|reports?|allegations?|assertions?|sta
 def _trim_quote(text: str, start: int, end: int, sentence: Sentence) -> tuple[int, int]:
     start = max(start, sentence.start)
     end = min(end, sentence.end)
+    close, opening = text.find(")", start, end), text.find("(", start, end)
+    if close != -1 and (opening == -1 or close < opening):  # "SDF) reportedly": begin with the name it abbreviates
+        left = text.rfind("(", sentence.start, start)
+        if left != -1:
+            name = re.search(r"(?:[A-Z][\w'’-]*\s+(?:(?:of|for|the|al|and)\s+)?)*$", text[sentence.start:left])
+            start = sentence.start + name.start() if name and name.group(0).strip() else left
     while start < end and text[start] in " ,;:(\"“":
         start += 1
     while end > start and text[end - 1] in " ,;:)\"”":

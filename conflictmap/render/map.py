@@ -210,7 +210,8 @@ def tooltip_text(assessment: Assessment, profile: Profile) -> str:
 
 def search_labels(assessments: list[Assessment]) -> list[str]:
     """What the search box lists for each place: its name, and the other spellings the articles used, as
-    looked up ("Saraqib (Saraqeb)"); a name two places share gets the place's admin area and id."""
+    looked up ("Saraqib (Saraqeb)"); a name two places share gets what tells them apart: the kind of place
+    ("Aleppo · governorate", "Aleppo · city"), then its admin area, then its coordinates."""
     labels = []
     for assessment in assessments:
         place = assessment.place
@@ -218,13 +219,16 @@ def search_labels(assessments: list[Assessment]) -> list[str]:
         spellings = sorted({c.claim.place_hint.strip() for c in assessment.claims
                             if c.claim.place_hint.strip() and c.claim.place_hint.strip().casefold() != folded})
         labels.append(place.name + (f" ({', '.join(spellings)})" if spellings else ""))
-    seen: dict[str, int] = defaultdict(int)
-    for label in labels:
-        seen[label] += 1
-    for n, assessment in enumerate(assessments):
-        if seen[labels[n]] > 1:
-            place = assessment.place
-            labels[n] += f" · {place.admin1 or place.country} · {place.id}"
+    kind_name = {"admin1": "governorate/province", "admin2": "district", "country": "country"}
+    for extra in (lambda p: kind_name.get(p.kind, p.kind), lambda p: p.admin1 or p.country,
+                  lambda p: f"{p.lat:.2f}, {p.lon:.2f}"):
+        seen: dict[str, int] = defaultdict(int)
+        for label in labels:
+            seen[label] += 1
+        if all(count == 1 for count in seen.values()):
+            break
+        labels = [label + f" · {extra(a.place)}" if seen[label] > 1 else label
+                  for label, a in zip(labels, assessments)]
     return labels
 
 
