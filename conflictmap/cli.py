@@ -27,6 +27,14 @@ def _report_problems(problems) -> None:
         print(f"conflictmap: {'skipped' if problem.fatal else 'note'}: {problem}", file=sys.stderr)
 
 
+def _failure(err: Exception) -> int:
+    """The message and exit code for an error a command cannot go on from."""
+    if isinstance(err, NothingToRead):
+        _report_problems(err.problems)
+    print(f"conflictmap: {err}", file=sys.stderr)
+    return EXIT_STORE if isinstance(err, StoreError) else EXIT_NOTHING
+
+
 def _exit_code(articles, problems) -> int:
     if not articles:
         return EXIT_NOTHING
@@ -64,16 +72,8 @@ def _build_once(args) -> int:
         result = build(paths, args.output, profiles=args.profile, gazetteer_paths=args.gazetteer or (),
                        title=args.title, online=_online(args), offline=args.offline,
                        progress=None if args.quiet else _progress, store=_store_path(args), wait=args.wait)
-    except StoreError as err:
-        print(f"conflictmap: {err}", file=sys.stderr)
-        return EXIT_STORE
-    except NothingToRead as err:
-        _report_problems(err.problems)
-        print(f"conflictmap: {err}", file=sys.stderr)
-        return EXIT_NOTHING
-    except ValueError as err:  # a bad --profile or --online
-        print(f"conflictmap: {err}", file=sys.stderr)
-        return EXIT_NOTHING
+    except (StoreError, NothingToRead, ValueError) as err:  # ValueError: a bad --profile or --online
+        return _failure(err)
     _report_problems(result.problems)
     if result.unresolved:
         counts = Counter(item.claim.place_as_written for item in result.unresolved)
@@ -93,12 +93,8 @@ def cmd_add(args) -> int:
     try:
         result = add(args.files, store, profiles=args.profile, progress=None if args.quiet else _progress,
                      wait=args.wait)
-    except StoreError as err:
-        print(f"conflictmap: {err}", file=sys.stderr)
-        return EXIT_STORE
-    except ValueError as err:
-        print(f"conflictmap: {err}", file=sys.stderr)
-        return EXIT_NOTHING
+    except (StoreError, ValueError) as err:
+        return _failure(err)
     _report_problems(result.problems)
     print(f"conflictmap: stored {len(result.added)} new or changed article(s) with {result.claims} claim(s) in "
           f"{store}; {len(result.articles) - len(result.added)} already there. The map is redrawn by the next "
@@ -122,12 +118,8 @@ def cmd_changes(args) -> int:
             state = store_state(store, profiles=args.profile, gazetteer_paths=args.gazetteer,
                                 online=_online(args), progress=None if args.quiet else _progress)
             changes = compare(store, state.assessments, state.resolved, state.claims, since)
-    except StoreError as err:
-        print(f"conflictmap: {err}", file=sys.stderr)
-        return EXIT_STORE
-    except ValueError as err:
-        print(f"conflictmap: {err}", file=sys.stderr)
-        return EXIT_NOTHING
+    except (StoreError, ValueError) as err:
+        return _failure(err)
     report = Path(args.output) / "changes.md"
     write_atomic(report, markdown(changes, state.profile))
     sys.stdout.write(text(changes, state.profile, limit=args.limit))
@@ -138,13 +130,8 @@ def cmd_changes(args) -> int:
 def cmd_claims(args) -> int:
     try:
         result = build(args.paths, profiles=args.profile, gazetteer_paths=args.gazetteer or (), progress=None)
-    except NothingToRead as err:
-        _report_problems(err.problems)
-        print(f"conflictmap: {err}", file=sys.stderr)
-        return EXIT_NOTHING
-    except ValueError as err:
-        print(f"conflictmap: {err}", file=sys.stderr)
-        return EXIT_NOTHING
+    except (NothingToRead, ValueError) as err:
+        return _failure(err)
     _report_problems(result.problems)
     by_id = {a.id: a for a in result.articles}
     out = sys.stdout
@@ -197,9 +184,7 @@ def cmd_evaluate(args) -> int:
     try:
         result = build(args.paths, profiles=args.profile, gazetteer_paths=args.gazetteer or (), progress=None)
     except NothingToRead as err:
-        _report_problems(err.problems)
-        print(f"conflictmap: {err}", file=sys.stderr)
-        return EXIT_NOTHING
+        return _failure(err)
     _report_problems([p for p in result.problems if p.fatal])
     by_id = {a.id: a for a in result.articles}
     found = [claim_record(item, by_id) for item in result.claims]
