@@ -11,6 +11,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from .assess import changes_in, history, timeline_days
+from .files import replacing
 from .model import STATUS_EVENT_TYPE, Article, Assessment, ResolvedClaim, ResolvedFigure
 from .profiles import Profile
 from .render import escape
@@ -149,26 +150,15 @@ def change_record(change) -> dict:
 
 def write_atomic(path: Path, text: str | bytes) -> None:
     """Write a file whole or not at all: a temporary file beside it, renamed over it. Text is written as UTF-8."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(text, bytes):
-        handle = tempfile.NamedTemporaryFile("wb", dir=path.parent, prefix=f".{path.name}.", suffix=".tmp",
-                                             delete=False)
-    else:
-        handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.",
-                                             suffix=".tmp", delete=False, newline="")
-    try:
-        with handle:
-            handle.write(text)
+    with replacing(path) as temp:
+        if isinstance(text, bytes):
+            temp.write_bytes(text)
+        else:
+            with open(temp, "w", encoding="utf-8", newline="") as out:
+                out.write(text)
         umask = os.umask(0)
         os.umask(umask)
-        os.chmod(handle.name, 0o666 & ~umask)  # as readable as a file opened normally: maps are shared
-        os.replace(handle.name, path)
-    except BaseException:
-        try:
-            os.unlink(handle.name)
-        except OSError:
-            pass
-        raise
+        os.chmod(temp, 0o666 & ~umask)  # as readable as a file opened normally: maps are shared
 
 
 def dumps_geojson(collection: dict) -> str:

@@ -12,7 +12,6 @@ import mmap
 import os
 import sqlite3
 import sys
-import tempfile
 from array import array
 from bisect import bisect_left
 from collections import defaultdict
@@ -20,6 +19,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 from zlib import crc32
 
+from ..files import replacing
 from .names import fold, skeleton
 
 FORMAT = 13  # bump when the compiled layout or the folding rules change
@@ -67,10 +67,7 @@ def skeleton_keys(folds: Iterable[str]) -> set[str]:
 def write_index(path: Path, rows: Iterable[tuple[Row, Iterable[str]]], meta: dict[str, object]) -> None:
     """Write places and their name keys to an SQLite file and its arrays file, each whole or not at all; an
     SQLite file beside arrays that are not its own is not `_usable` and is compiled again."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    os.close(handle)
-    try:
+    with replacing(path) as temp:
         db = sqlite3.connect(temp)
         db.executescript(SCHEMA)
         memo: dict[str, str] = {}
@@ -90,13 +87,6 @@ def write_index(path: Path, rows: Iterable[tuple[Row, Iterable[str]]], meta: dic
         db.execute("VACUUM")
         db.close()
         write_arrays(arrays_file(path), packed, token)
-        os.replace(temp, path)
-    except BaseException:
-        try:
-            os.unlink(temp)
-        except OSError:
-            pass
-        raise
 
 
 def pack_arrays(db: sqlite3.Connection) -> dict[str, bytes]:
@@ -170,19 +160,11 @@ def write_arrays(path: Path, packed: dict[str, bytes], token: str) -> None:
         offset += len(chunks[-1])
     header = json.dumps({"token": token, "layout": ARRAYS_LAYOUT, "arrays": directory}).encode()
     header += b" " * (-len(header) % 8)
-    handle, temp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
+    with replacing(path) as temp:
+        with open(temp, "wb") as out:
             out.write(ARRAYS_MAGIC + len(header).to_bytes(8, "little") + header)
             for chunk in chunks:
                 out.write(chunk)
-        os.replace(temp, path)
-    except BaseException:
-        try:
-            os.unlink(temp)
-        except OSError:
-            pass
-        raise
 
 
 def _arrays_header(data) -> tuple[dict, int]:

@@ -10,10 +10,10 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
-import tempfile
 from pathlib import Path
 from typing import Callable, Iterator
 
+from ..files import replacing
 from .backbone import SCHEMA, name_keys
 
 # GeoNames feature class and code → our kind; water (H) and undersea (U) features are never places held.
@@ -108,10 +108,7 @@ def import_dump(path: str | Path, alternate_names: str | Path | None = None, min
 
 
 def _write(target: Path, places: list[tuple], aliases: dict[str, list[str]]) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
-    os.close(handle)
-    try:
+    with replacing(target) as temp:
         db = sqlite3.connect(temp)
         db.executescript(SCHEMA)
         memo: dict[str, str] = {}
@@ -123,10 +120,3 @@ def _write(target: Path, places: list[tuple], aliases: dict[str, list[str]]) -> 
                 db.executemany("INSERT OR IGNORE INTO skeletons VALUES (?,?)", [(k, number) for k in skeletons])
             db.execute("INSERT INTO meta VALUES ('format', '\"imported\"')")
         db.close()
-        os.replace(temp, target)
-    except BaseException:
-        try:
-            os.unlink(temp)
-        except OSError:
-            pass
-        raise
