@@ -542,3 +542,10 @@ def test_a_nationality_describing_the_place_is_not_another_actor(war, text, expe
 def test_an_office_with_no_side_is_an_official_source_not_the_outlet(text):
     found = extract_claims(Article(id="x", path="t", text=text), load_profile("ukraine"))
     assert [c.source.kind for c in found] == ["official"]
+
+
+def test_a_speaker_named_at_the_head_of_the_sentence_says_what_follows_and_told():
+    text = ("Army chief Abdel Fattah al-Burhan landed at the airport on Wednesday and told soldiers the army had "
+            "retaken Khartoum.")
+    found = extract_claims(Article(id="x", path="t", text=text), load_profile("sudan"))
+    assert [(c.place_hint, c.source.name) for c in found] == [("Khartoum", "chief Abdel Fattah al-Burhan")]

@@ -69,6 +69,12 @@ headquarters staff service department prosecutor minister governorate municipali
 division corps""".split())
 
 
+# A sentence that opens with a named person or body, with a title: "Army chief Abdel Fattah al-Burhan", "The RSF"
+_SUBJECT_NAME = re.compile(r"\s*(?:(?:The|the)\s+)?(?:[A-Z][\w'’.-]*\s+)*(?:(?:[a-z]+\s+){1,3}(?:[A-Z][\w'’.-]*\s+|"
+                           r"(?:al|el|bin|ibn|abu)-[A-Z][\w'’-]*\s+)*)?(?:[A-Z][\w'’.-]*|(?:al|el|bin|ibn|abu)-[A-Z]"
+                           r"[\w'’-]*)(?=\s+[a-z])")
+
+
 def article_source() -> Source:
     return Source(name="article", kind="article")
 
@@ -116,6 +122,13 @@ class Attributor:
                 earlier = found[-1]
                 found.append(Attribution(start + match.end(), end, earlier.source, verb in DENIAL_VERBS,
                                          earlier.speaker_side, whole_sentence=False))
+                continue
+            if re.search(r"\b(?:and|but)\s*$", text[start:verb_start]):
+                # "Army chief Abdel Fattah al-Burhan landed at the airport ... and told soldiers": the sentence's subject
+                subject = _SUBJECT_NAME.match(text, start, verb_start)
+                source = self._source(text, start, subject.end(), mentions, sentence_start=start) if subject else None
+                if source is not None:
+                    found.append(Attribution(start + match.end(), end, source, verb in DENIAL_VERBS, source.side))
                 continue
             np_start = _np_start(text, start, verb_start)
             if np_start >= verb_start:
