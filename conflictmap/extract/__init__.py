@@ -7,8 +7,8 @@ from dataclasses import dataclass, field, replace
 
 from ..model import Article, Claim, Figure, Source, Status
 from ..profiles import UNKNOWN_SIDE, Profile
-from .attribution import Attribution, Attributor, article_source
-from .dates import claim_date
+from .attribution import REPORTING_VERBS, Attribution, Attributor, article_source
+from .dates import MONTHS, claim_date
 from .figures import sentence_figures
 from .frames import (BLOCKERS, CONDITIONAL, CONTROL_AFTER_ACTOR, COORDINATION, CUE_AUTOMATON, DOUBT, EARLIER,
                      FALSE_AFTER, OBJECT_STOP, PARENTHETICAL_SEGMENT, PARTIAL, PAST_MARK, POINT_HINTS, PRESENCE,
@@ -441,7 +441,7 @@ def _subject(trigger_start: int, text: str, sentence: Sentence, actors: list[Men
         if attribution.scope_start <= trigger_start <= attribution.scope_end and attribution.scope_start > window_start:
             window_start = attribution.scope_start
     candidates = [a for a in actors if window_start <= a.start and a.end <= trigger_start and not a.held
-                  and not ((re.search(r"['’]s?$", a.text) or re.match(r"['’]s?\s", text[a.end:a.end + 3]))
+                  and not (_possessive(a, text)
                            and not FORCE_AFTER.match(text[a.end:a.end + 40]))
                   or a.end == trigger_start]  # "the enemy's massacres": whose, not who; "the RSF's fighters": who
     candidates = [a for a in candidates
@@ -510,6 +510,11 @@ monday tuesday wednesday thursday friday saturday sunday january february march 
 september october november december""".split())
 
 
+def _possessive(actor: Mention, text: str) -> bool:
+    """'the enemy's massacres', "RSF's": the actor names whose, not who."""
+    return bool(re.search(r"['’]s?$", actor.text) or re.match(r"['’]s?\s", text[actor.end:actor.end + 3]))
+
+
 def _pronoun_referent(pronoun: re.Match, attributions: list[Attribution], ctx: _Context,
                       actors: list[Mention]) -> Mention | None:
     for attribution in attributions:  # "rebels said they had taken", "the ministry said its troops": the speaker
@@ -528,7 +533,7 @@ def _pronoun_referent(pronoun: re.Match, attributions: list[Attribution], ctx: _
         if author is not None:
             return Mention(pronoun.start(), pronoun.end(), author.name, "actor", author.name, side=author.side)
     before = [a for a in actors if a.end <= pronoun.start() and not a.metonym and not a.held
-              and not re.search(r"['’]s?$", a.text) and not re.match(r"['’]s?\s", ctx.article.text[a.end:a.end + 3])]
+              and not _possessive(a, ctx.article.text)]
     if not before and ctx.statement is not None and ctx.statement[0] <= pronoun.start() < ctx.statement[1] \
             and ctx.statement[2].side:  # "the fighters" in a group's own statement: its fighters
         author = ctx.statement[2]
@@ -909,10 +914,8 @@ CLAUSE_END = re.compile(r"[;(]|,(?!\s*(?:(?:north|south|east|west)\w*\s+of|near|
                         r"but|and\s+(?:the|its|their))\b", re.I)
 RECENT_DAY = re.compile(r"\b(?:on\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|"
                         r"overnight|this\s+week|last\s+night)\b", re.I)
-REPORTED_BEFORE = re.compile(r"\b(?:said|says|say|told|reported|claimed|announced|confirmed|stated|added|according|"
-                             r"insisted|acknowledged|wrote|posted)\b", re.I)
-MONTH_NUMBERS = {name: number for number, name in enumerate(
-    "january february march april may june july august september october november december".split(), start=1)}
+REPORTED_BEFORE = re.compile(rf"\b(?:{REPORTING_VERBS}|according)\b", re.I)
+MONTH_NUMBERS = {name: number for number, name in enumerate(MONTHS, start=1)}
 
 
 def _dedupe(claims: list[Claim]) -> list[Claim]:

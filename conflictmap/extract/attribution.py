@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from ..model import Source
 from ..profiles import Profile
-from .mentions import Mention
+from .mentions import WORDS, Mention
 
 REPORTING_VERBS = (
     "said|says|say|stated|states|state|reported|reports|report|announced|announces|announce|claimed|claims|claim|"
@@ -17,7 +17,6 @@ REPORTING_VERBS = (
     "published|broadcast|quoted|documented|recorded|tweeted|accused|accuses|blamed|blames|denounced|denounces|"
     "condemned|condemns|warned|warns"
 )
-_WORDS = re.compile(r"[a-z]+")
 _ATTRIBUTION_WORDS = frozenset(REPORTING_VERBS.split("|")) | {"according", "reported", "quoted", "cited"}
 DENIAL_VERBS = frozenset("denied denies deny dismissed dismisses rejected rejects refuted refutes".split())
 _VERB_AFTER_SOURCE = re.compile(
@@ -93,7 +92,7 @@ class Attributor:
     def sentence(self, text: str, start: int, end: int, mentions: list[Mention]) -> list[Attribution]:
         found: list[Attribution] = []
         sentence = text[start:end]
-        words = set(_WORDS.findall(sentence.lower()))
+        words = set(WORDS.findall(sentence.lower()))
         if words.isdisjoint(_ATTRIBUTION_WORDS):
             return found  # no reporting verb and no "according to": nobody is quoted
         for match in _ACCORDING.finditer(sentence):

@@ -210,7 +210,7 @@ AREA_AFTER_NAME = re.compile(rf"\b(?i:(?:northern|southern|eastern|western|north
 BARE_NAME = re.compile(_NAME)
 ANAPHORIC_FACILITY = re.compile(rf"\bthe\s+(?i:{_ADJECTIVES})({_FACILITY})\b", re.I)
 
-_WORDS = re.compile(r"[a-z]+")
+WORDS = re.compile(r"[a-z]+")  # the lower-case words of a text, for cheap tests before a pattern is tried
 AREA_OF_NOUNS = tuple(AREA_NOUNS) + ("cities", "towns", "villages", "provinces", "districts", "regions", "states")
 FACILITY_WORDS = frozenset(w for noun in FACILITY_NOUNS for w in noun.split())
 AREA_WORDS = frozenset(w for noun in AREA_NOUNS for w in noun.split()) | {"provinces", "governorates", "oblasts",
@@ -270,7 +270,7 @@ def find_places(text: str, start: int, end: int, taken: list[Mention]) -> list[M
 
     # The facility and area patterns are slow to try; a sentence without one of their nouns cannot match them.
     lowered = " ".join(text[start:end].lower().split())
-    words = set(_WORDS.findall(lowered))
+    words = set(WORDS.findall(lowered))
     facilities = not words.isdisjoint(FACILITY_WORDS)
     areas = not words.isdisjoint(AREA_WORDS)
     facility_of = facilities and " of " in lowered and any(f"{noun} of" in lowered for noun in FACILITY_NOUNS)
