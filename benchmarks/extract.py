@@ -1,4 +1,5 @@
-"""Extraction speed: articles per second on one core, and peak memory, over generated articles of 3-6 KB.
+"""Extraction speed: articles per second on one core, peak memory, and what bounds it (where the time goes),
+over generated articles of 3-6 KB.
 
 Articles are assembled from the sentences of the test corpora (shuffled, so each article is new text).
 
@@ -7,6 +8,8 @@ Articles are assembled from the sentences of the test corpora (shuffled, so each
 from __future__ import annotations
 
 import argparse
+import cProfile
+import pstats
 import random
 import resource
 import sys
@@ -66,6 +69,31 @@ def main() -> None:
     print(f"{len(articles):,} generated articles ({size / len(articles) / 1000:.1f} KB on average), {claims:,} claims")
     print(f"extraction: {len(articles) / seconds:,.0f} articles per second on one core  (target >= 100)")
     print(f"peak memory: {peak:,.0f} MB")
+    print("what bounds it (share of extraction time by function, profiled over 300 of the articles):")
+    for name, share in bounds(articles[:300], profiles):
+        print(f"  {share:5.1%}  {name}")
+
+
+def bounds(articles, profiles, top: int = 6) -> list[tuple[str, float]]:
+    """The functions of conflictmap, and the regex engine, that take most of the time (their own time)."""
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for article in articles:
+        extract_claims(article, profile_for(article.text, profiles))
+    profiler.disable()
+    stats = pstats.Stats(profiler).stats
+    total = sum(row[2] for row in stats.values())
+    own: dict[str, float] = {}
+    for (path, line, function), row in stats.items():
+        if "conflictmap" in path:
+            name = f"{path.split('conflictmap/')[-1]}:{function}"
+        elif function.startswith(("<method 'search'", "<method 'finditer'", "<method 'match'", "<method 'sub'",
+                                  "<method 'findall'", "<method 'fullmatch'")):
+            name = "the regex engine (re: search, match, finditer, sub, ...)"
+        else:
+            name = "Python's own and other libraries'"
+        own[name] = own.get(name, 0.0) + row[2]
+    return sorted(((name, seconds / total) for name, seconds in own.items()), key=lambda x: -x[1])[:top]
 
 
 if __name__ == "__main__":

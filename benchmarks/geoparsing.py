@@ -5,7 +5,11 @@ into the project) and prints, per corpus, accuracy within 161, 25 and 10 km and 
 conflictmap and for the systems whose outputs EUPEG published (CLAVIN, CamCoder, Edinburgh), scored on
 the same toponyms.
 
-    python benchmarks/geoparsing.py [--corpus LGL] [--limit 100] [--misses 20]
+    python benchmarks/geoparsing.py [--corpus LGL] [--limit 100] [--misses 20] [--classify]
+
+--classify sorts the misses (> 161 km) by what would have had to change: the choice among the gazetteer's
+own candidates, the representative point of a country or first-level area that was rightly chosen (the gold
+uses GeoNames' point, the backbone another), or the backbone itself, which holds no candidate near the gold.
 """
 from __future__ import annotations
 
@@ -135,11 +139,42 @@ def summary(errors: list[float], total: int) -> str:
             f"median {median:,.0f} km  (n={total}, resolved {len(errors)})")
 
 
+def miss_class(top: Toponym, chosen, gazetteer: Gazetteer, gold_area: dict) -> str:
+    """Why a toponym was missed (see the module docstring)."""
+    near = [c for c in gazetteer.candidates(top.phrase, (), "", limit=300)
+            if distance_km(top.lat, top.lon, c.place.lat, c.place.lon) <= 161]
+    if chosen is not None and chosen.place.kind in ("country", "admin1") and \
+            chosen.place.country == gold_area["cc"] and \
+            (chosen.place.kind == "country" or chosen.place.admin1 == gold_area["admin1"]):
+        return f"right {chosen.place.kind}, drawn at another point than the gold's"
+    if near:
+        return "wrong choice among the gazetteer's candidates" + ("" if chosen else " (none chosen)")
+    return "no candidate near the gold: the backbone lacks it" + (" (unresolved)" if chosen is None else "")
+
+
+def print_classes(missed: list, gazetteer: Gazetteer, total: int) -> None:
+    import collections
+
+    import reverse_geocoder
+
+    if not missed:
+        return
+    areas = reverse_geocoder.search([(top.lat, top.lon) for top, _ in missed], mode=1, verbose=False)
+    classes: dict[str, list[str]] = collections.defaultdict(list)
+    for (top, chosen), area in zip(missed, areas):
+        classes[miss_class(top, chosen, gazetteer, area)].append(top.phrase)
+    print(f"  misses by cause ({len(missed)} of {total}):")
+    for name, phrases in sorted(classes.items(), key=lambda item: -len(item[1])):
+        common = ", ".join(f"{p} {n}" for p, n in collections.Counter(phrases).most_common(8))
+        print(f"    {len(phrases):5d} ({len(phrases) / len(missed):.0%}) {name}: {common}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--corpus", action="append", choices=sorted(CORPORA))
     parser.add_argument("--limit", type=int, default=0, help="first N documents only")
     parser.add_argument("--misses", type=int, default=0, help="print N of conflictmap's worst errors")
+    parser.add_argument("--classify", action="store_true", help="sort the misses by their cause (see above)")
     args = parser.parse_args()
     if not BENCH.exists():
         sys.exit(f"no corpora at {BENCH}")
@@ -151,16 +186,18 @@ def main() -> None:
             docs = docs[:args.limit]
         total = sum(len(d.toponyms) for d in docs)
         started = time.perf_counter()
-        errors, misses = [], []
+        errors, misses, missed = [], [], []
         for doc in docs:
             best = resolve_in_document([t.phrase for t in doc.toponyms], gazetteer, text=doc.text)
             for top, cand in zip(doc.toponyms, best):
                 if cand is None:
+                    missed.append((top, None))
                     continue
                 km = distance_km(top.lat, top.lon, cand.place.lat, cand.place.lon)
                 errors.append(km)
                 if km > 161:
                     misses.append((km, top.phrase, cand.place.name, cand.place.country, cand.place.kind))
+                    missed.append((top, cand))
         seconds = time.perf_counter() - started
         print(f"\n{corpus}: {len(docs)} documents, {total} gold toponyms, {seconds:.1f} s")
         print(f"  conflictmap        {summary(errors, total)}")
@@ -178,6 +215,8 @@ def main() -> None:
             print(f"  {system:<18} {summary(sys_errors, len(sys_errors))}  (EUPEG output: on the toponyms it found)")
         for name, value in PUBLISHED_161.get(corpus, {}).items():
             print(f"  published @161km  {name}: {value:.2f}")
+        if args.classify:
+            print_classes(missed, gazetteer, total)
         if args.misses:
             misses.sort(reverse=True)
             for km, phrase, name, country, kind in misses[:args.misses]:

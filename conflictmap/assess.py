@@ -43,7 +43,10 @@ def superseded(claims: list[ResolvedClaim], published: Mapping[str, str] | None 
     a side captured it ("held by the army" on the 27th, "rebels captured it" on the 30th), and a side's own
     claims to hold it from before it is reported to have left. Undated claims replace and are replaced by none.
     A claim's day is `claim_day`'s: its own date, else its article's (`published`: article id → date)."""
-    days = [claim_day(item.claim, published) for item in claims]
+    return _superseded(claims, [claim_day(item.claim, published) for item in claims])
+
+
+def _superseded(claims: list[ResolvedClaim], days: list[str]) -> set[int]:
     captures = [d for item, d in zip(claims, days) if d and item.claim.status == Status.CAPTURED]
     last_capture = max(captures, default="")
     # fighting reported before a later report that a side holds the place is over ("contested" on the 20th,
@@ -54,31 +57,44 @@ def superseded(claims: list[ResolvedClaim], published: Mapping[str, str] | None 
     for item, day in zip(claims, days):
         if day and item.claim.status == Status.WITHDRAWN:
             left[item.claim.side] = max(day, left.get(item.claim.side, ""))
-    result = set()
-    for n, (item, day) in enumerate(zip(claims, days)):
-        claim = item.claim
-        if not day or claim.status not in CONTROL_STATUSES:
-            continue
-        if day < last_capture or (claim.status != Status.WITHDRAWN and day < left.get(claim.side, "")) \
-                or (claim.status == Status.CONTESTED and day < last_hold):
-            result.add(n)
-    return result
+    return {n for n, (item, day) in enumerate(zip(claims, days))
+            if day and item.claim.status in CONTROL_STATUSES
+            and _replaced(item.claim.side, item.claim.status, day, last_capture, last_hold, left)}
+
+
+def _replaced(side: str, status: Status, day: str, last_capture: str, last_hold: str, left: Mapping[str, str]) -> bool:
+    """Whether a dated control claim is replaced by the latest capture, hold or departure reported."""
+    return day < last_capture or (status != Status.WITHDRAWN and day < left.get(side, "")) \
+        or (status == Status.CONTESTED and day < last_hold)
+
+
+def weight_of(claim: Claim) -> int:
+    """How much a control claim says its side holds the place, in hundredths (whole numbers, so that sums are
+    exact): the status's HOLDS, halved on a side's own word, plus one so that fighting counts for its side."""
+    independent = is_independent(claim.side, claim.source.kind, claim.source.side)
+    return round(HOLDS[claim.status] * (100 if independent else 50)) + 1
 
 
 def assess_place(place: Place, claims: list[ResolvedClaim], published: Mapping[str, str] | None = None
                  ) -> Assessment:
     """What the claims about one place add up to. Background claims, and claims a later report replaces
     (`superseded`), count only where nothing current is said."""
-    live = [c for c in claims if not c.claim.past]
-    gone = superseded(live, published)
-    current = [c for n, c in enumerate(live) if n not in gone]
+    days = [claim_day(item.claim, published) for item in claims]
+    return _assess(place, claims, days, tuple(sorted(claims, key=_claim_order)))
+
+
+def _assess(place: Place, claims: list[ResolvedClaim], days: list[str], ordered: tuple[ResolvedClaim, ...]
+            ) -> Assessment:
+    """`assess_place` with each claim's day given, and the claims in the order the assessment lists them."""
+    live = [n for n, c in enumerate(claims) if not c.claim.past]
+    gone = _superseded([claims[n] for n in live], [days[n] for n in live])
+    current = [claims[n] for k, n in enumerate(live) if k not in gone]
     pool = current or claims
     control = [c for c in pool if c.claim.status in HOLDS or c.claim.status == Status.WITHDRAWN]
-    ordered = tuple(sorted(claims, key=_claim_order))
     if not control:
         sides = tuple(sorted({c.claim.side for c in pool}))
         return Assessment(place=place, controller="unknown", status="attacked", since="", claims=ordered, sides=sides)
-    weight: dict[str, float] = defaultdict(float)
+    weight: dict[str, int] = defaultdict(int)
     assessed: dict[str, bool] = defaultdict(bool)
     fighting = False
     withdrawn: set[str] = set()
@@ -89,25 +105,28 @@ def assess_place(place: Place, claims: list[ResolvedClaim], published: Mapping[s
             continue
         if claim.status == Status.CONTESTED:
             fighting = True
-        independent = is_independent(claim.side, claim.source.kind, claim.source.side)
-        weight[claim.side] += HOLDS[claim.status] * (1.0 if independent else 0.5) + 0.01
-        assessed[claim.side] |= independent
+        weight[claim.side] += weight_of(claim)
+        assessed[claim.side] |= is_independent(claim.side, claim.source.kind, claim.source.side)
     if not weight:  # only withdrawals: who left is known, who holds it now is not
         return Assessment(place=place, controller="unknown", status="withdrawn", since="", claims=ordered,
                           sides=tuple(sorted(withdrawn)))
-    holders = {side for side, w in weight.items() if w >= 0.5 and side not in withdrawn}
-    ranked = sorted(weight.items(), key=lambda kv: (-kv[1], kv[0]))
-    controller = next((side for side, _ in ranked if side not in withdrawn), ranked[0][0] if ranked else "unknown")
-    if fighting or len(holders) > 1:
-        status = "contested"
-    elif assessed.get(controller):
-        status = "assessed"
-    else:
-        status = "claimed"
+    controller, status = _verdict(weight, assessed, fighting, withdrawn)
     dates = sorted(c.claim.date for c in control if c.claim.side == controller and c.claim.date)
     sides = tuple(sorted({c.claim.side for c in pool}))
     return Assessment(place=place, controller=controller, status=status, since=dates[0] if dates else "",
                       claims=ordered, sides=sides)
+
+
+def _verdict(weight: Mapping[str, int], assessed: Mapping[str, bool], fighting: bool, withdrawn: set[str]
+             ) -> tuple[str, str]:
+    """(controller, status) from each side's weight, whether an independent source backs it, whether fighting is
+    reported, and which sides are reported to have left."""
+    holders = {side for side, w in weight.items() if w >= 50 and side not in withdrawn}
+    ranked = sorted(weight.items(), key=lambda kv: (-kv[1], kv[0]))
+    controller = next((side for side, _ in ranked if side not in withdrawn), ranked[0][0])
+    if fighting or len(holders) > 1:
+        return controller, "contested"
+    return controller, "assessed" if assessed.get(controller) else "claimed"
 
 
 def assess(resolved: list[ResolvedClaim], figures: list[ResolvedFigure] = (),
@@ -201,6 +220,11 @@ def _state(assessment: Assessment) -> tuple:
 _HISTORIES: dict[tuple, tuple[list, tuple, list]] = {}
 
 
+def forget_histories() -> None:
+    """Let go of the histories remembered so far (a new build starts: the last one's claims may be freed)."""
+    _HISTORIES.clear()
+
+
 def history(claims: Iterable[ResolvedClaim], published: Mapping[str, str] | None = None) -> list[Period]:
     """One place's assessment over time: for each day a claim about it is reported, `assess_place` over the
     claims reported on or before that day; days that change nothing are merged into the period before.
@@ -222,18 +246,123 @@ def history(claims: Iterable[ResolvedClaim], published: Mapping[str, str] | None
 
 
 def _history(claims: list[ResolvedClaim], published: Mapping[str, str] | None) -> list[Period]:
+    """Each day's reading comes from a `_Sweep`; an Assessment is made once per period, on its last day."""
     place = claims[0].place
-    dated = [(claim_day(c.claim, published), c) for c in claims]
-    periods: list[Period] = []
-    for day in sorted({d for d, _ in dated}):
-        assessment = assess_place(place, [c for d, c in dated if d <= day], published)
-        if periods and _state(periods[-1].assessment) == _state(assessment):
-            periods[-1] = Period(periods[-1].start, "", assessment)
-            continue
-        if periods:
-            periods[-1] = replace(periods[-1], end=day)
-        periods.append(Period(day, "", assessment))
-    return periods
+    days = [claim_day(c.claim, published) for c in claims]
+    listed = sorted(range(len(claims)), key=lambda n: _claim_order(claims[n]))  # as assess_place lists them
+
+    def assessed_on(last: str, reading: tuple | None) -> Assessment:
+        ordered = tuple(claims[n] for n in listed if days[n] <= last)
+        if reading is None:  # no current claim is left: `_assess` reads the background, which the sweep does not keep
+            upto = [n for n, d in enumerate(days) if d <= last]
+            return _assess(place, [claims[n] for n in upto], [days[n] for n in upto], ordered)
+        controller, status, sides, since = reading
+        return Assessment(place=place, controller=controller, status=status, since=since, claims=ordered, sides=sides)
+
+    on_day: dict[str, list[int]] = defaultdict(list)
+    for n, day in enumerate(days):
+        on_day[day].append(n)
+    sweep = _Sweep()
+    stretches: list[list] = []  # [first day, state, last day, reading on the last day]
+    for day in sorted(on_day):
+        for n in on_day[day]:
+            sweep.add(claims[n].claim, day)
+        reading = sweep.reading()
+        state = _state(assessed_on(day, None)) if reading is None else \
+            (reading[0], reading[1], () if reading[1] in HELD_STATUSES else reading[2])
+        if stretches and stretches[-1][1] == state:
+            stretches[-1][2:] = [day, reading]
+        else:
+            stretches.append([day, state, day, reading])
+    return [Period(first, stretches[k + 1][0] if k + 1 < len(stretches) else "", assessed_on(last, reading))
+            for k, (first, _, last, reading) in enumerate(stretches)]
+
+
+class _Group:
+    """The current claims of one side and status at a place: counts, weights and dates, with the dated claims
+    that a later report may replace kept in day order, so that replaced ones leave from the front."""
+
+    def __init__(self, replaceable: bool):
+        self.replaceable = replaceable
+        self.dated: list[tuple[str, int, bool, str]] = []  # (day, weight, independent, date), in the order added
+        self.first = 0                                     # dated[:first] have been replaced
+        self.count = self.weight = self.independent = 0
+        self.kept_dates: list[str] = []                    # the dates of the claims never replaced
+
+    def add(self, day: str, weight: int, independent: bool, date: str) -> None:
+        if self.replaceable and day:
+            self.dated.append((day, weight, independent, date))
+        elif date:
+            self.kept_dates.append(date)
+        self.count += 1
+        self.weight += weight
+        self.independent += independent
+
+    def replace_before(self, day: str) -> None:
+        while self.first < len(self.dated) and self.dated[self.first][0] < day:
+            _, weight, independent, _ = self.dated[self.first]
+            self.count -= 1
+            self.weight -= weight
+            self.independent -= independent
+            self.first += 1
+
+    def earliest_date(self) -> str:
+        return min([*self.kept_dates, *(d for *_, d in self.dated[self.first:] if d)], default="")
+
+
+class _Sweep:
+    """`_assess`'s reading of a place as its claims are added day by day (days in order), without reading every
+    claim again each day: the same rules, kept as running sums per side and status."""
+
+    def __init__(self) -> None:
+        self.last_capture = self.last_hold = ""
+        self.left: dict[str, str] = {}
+        self.groups: dict[tuple[str, Status], _Group] = {}
+
+    def add(self, claim: Claim, day: str) -> None:
+        if claim.past:  # background counts only where nothing current is said: see reading()
+            return
+        status, side = claim.status, claim.side
+        if day and status == Status.CAPTURED:
+            self.last_capture = max(self.last_capture, day)
+        if day and status in (Status.CAPTURED, Status.CONTROLLED):
+            self.last_hold = max(self.last_hold, day)
+        if day and status == Status.WITHDRAWN:
+            self.left[side] = max(self.left.get(side, ""), day)
+        group = self.groups.get((side, status))
+        if group is None:
+            group = self.groups[(side, status)] = _Group(status in CONTROL_STATUSES)
+        group.add(day, weight_of(claim) if status in HOLDS else 0,
+                  is_independent(side, claim.source.kind, claim.source.side), claim.date)
+
+    def reading(self) -> tuple[str, str, tuple[str, ...], str] | None:
+        """(controller, status, sides, since) on the claims added so far; None when no current claim is left."""
+        for (side, status), group in self.groups.items():
+            if group.replaceable:
+                group.replace_before(max(self.last_capture,
+                                         self.left.get(side, "") if status != Status.WITHDRAWN else "",
+                                         self.last_hold if status == Status.CONTESTED else ""))
+        present = {key: group for key, group in self.groups.items() if group.count}
+        if not present:
+            return None
+        sides = tuple(sorted({side for side, _ in present}))
+        control = {key: group for key, group in present.items() if key[1] in HOLDS or key[1] == Status.WITHDRAWN}
+        if not control:
+            return "unknown", "attacked", sides, ""
+        weight: dict[str, int] = defaultdict(int)
+        assessed: dict[str, bool] = defaultdict(bool)
+        for (side, status), group in control.items():
+            if status in HOLDS:
+                weight[side] += group.weight
+                assessed[side] |= group.independent > 0
+        withdrawn = {side for side, status in control if status == Status.WITHDRAWN}
+        if not weight:
+            return "unknown", "withdrawn", tuple(sorted(withdrawn)), ""
+        fighting = (any(status == Status.CONTESTED for _, status in control))
+        controller, status = _verdict(weight, assessed, fighting, withdrawn)
+        since = min((d for (side, _), group in control.items() if side == controller
+                     for d in [group.earliest_date()] if d), default="")
+        return controller, status, sides, since
 
 
 def figure_history(figures: Iterable[ResolvedFigure], published: Mapping[str, str] | None = None

@@ -3,20 +3,21 @@ from __future__ import annotations
 
 from contextlib import nullcontext
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Callable, Iterable
 
 import folium
 
 from .articles import Problem, load_articles
-from .assess import assess
+from .assess import assess, forget_histories
 from .export import (claims_csv, dumps_geojson, embed_html, figures_csv, geojson, geopackage, kml, unresolved_csv,
                      write_atomic)
 from .extract import extract
 from .geo.gazetteer import Gazetteer
 from .model import Article, Assessment, Claim, Figure, ResolvedClaim, ResolvedFigure
 from .profiles import Profile, bundled_profiles, choose_profiles, load_profile, profile_for
-from .render.map import render_map
+from .render.map import forget_popups, render_map
 from .render.svg import svg_map
 from .resolve import Resolution, resolve_claims, resolve_figures
 from .store import DEFAULT_WAIT, RunCache, Store, extraction_fingerprint, now, resolution_fingerprint
@@ -45,6 +46,10 @@ class BuildResult:
 
     def _repr_html_(self) -> str:
         return self.map._repr_html_()
+
+    @cached_property
+    def articles_by_id(self) -> dict[str, Article]:
+        return {a.id: a for a in self.articles}
 
 
 def read_claims(articles: list[Article], profiles: list[Profile] | None = None,
@@ -163,6 +168,8 @@ def build(paths: Iterable[str | Path] = ("seeds",), output_dir: str | Path | Non
     StoreInvalid and is left untouched."""
     say = progress or (lambda message: None)
     started = now()
+    forget_histories()  # what the last build remembered to share between the map and the files
+    forget_popups()
     paths = list(paths)
     gazetteer_paths = list(gazetteer_paths)
     available = bundled_profiles()
@@ -225,6 +232,7 @@ def _finish(articles, claims, resolution, located_figures, assessments, problems
     result = BuildResult(map=fmap, articles=articles, claims=every, assessments=assessments,
                          unresolved=resolution.unresolved, country_level=resolution.country_level,
                          problems=problems, profile=profile, figures=located_figures, title=title)
+    result.articles_by_id = by_id  # the same mapping as the map's: what it made of it is reused by the files
     if output_dir is not None:
         result.written = write_outputs(result, Path(output_dir))
         say(f"wrote {', '.join(str(p) for p in result.written)}")
@@ -317,7 +325,7 @@ def store_state(store: Store, *, profiles: list[str] | None = None, gazetteer: G
 
 def write_outputs(result: BuildResult, output_dir: Path) -> list[Path]:
     """The map and its files, each written whole (temporary file, then rename)."""
-    by_id = {a.id: a for a in result.articles}
+    by_id = result.articles_by_id
     contents = {
         "claims.geojson": dumps_geojson(geojson(result.assessments, by_id, result.profile)),
         "claims.csv": claims_csv(result.claims, by_id),

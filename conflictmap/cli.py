@@ -177,7 +177,9 @@ def cmd_evaluate(args) -> int:
     from .evaluate import errors, read_gold, score
 
     try:
-        gold = [g for g in read_gold(args.gold) if g.get("required", True) or args.all]
+        every = read_gold(args.gold)
+        gold = [g for g in every if g.get("required", True) or args.all]
+        optional = [g for g in every if g not in gold]  # found, they are right; missed, they are not counted
     except (OSError, ValueError) as err:
         print(f"conflictmap: {err}", file=sys.stderr)
         return EXIT_NOTHING
@@ -188,12 +190,12 @@ def cmd_evaluate(args) -> int:
     _report_problems([p for p in result.problems if p.fatal])
     by_id = {a.id: a for a in result.articles}
     found = [claim_record(item, by_id) for item in result.claims]
-    s = score(gold, found, result.profile)
+    s = score(gold, found, result.profile, optional)
     print(f"claims   precision {s.precision:.3f}  recall {s.recall:.3f}  F1 {s.f1:.3f}  "
           f"(gold {s.gold}, found {s.found}, matched {s.matched_gold})")
     print(f"sources  accuracy {s.source_accuracy:.3f}  ({s.sources_right} of {s.matched_gold} matched claims)")
     if args.show_errors:
-        found_errors = errors(gold, found, result.profile)
+        found_errors = errors(gold, found, result.profile, optional)
         for g in found_errors.missed:
             print(f"missed   {g['article']}: {g['side']} {g['status']} {g['place']} per {g['source']!r}: {g['quote']!r}")
         for f in found_errors.extra:

@@ -122,8 +122,10 @@ class Score:
         return self.sources_right / self.matched_gold if self.matched_gold else 0.0
 
 
-def score(gold_rows: list[dict], found: list[dict], profile: Profile | None = None) -> Score:
+def score(gold_rows: list[dict], found: list[dict], profile: Profile | None = None,
+          optional: list[dict] = ()) -> Score:
     """Precision and recall of claims (same article, side, place within tolerance) and source accuracy.
+    `optional`: gold claims not required (stretch): finding one is right, missing one is not counted.
 
     Background claims (past) are left out of `found`: gold annotations list current claims only."""
     current = [f for f in found if not f.get("past")]
@@ -135,7 +137,8 @@ def score(gold_rows: list[dict], found: list[dict], profile: Profile | None = No
         if same:
             matched_gold += 1
             sources_right += any(source_matches(g["source"], f.get("source", ""), profile) for f in same)
-    matched_found = sum(any(claim_matches(g, f, profile, check_source=False) for g in gold_rows) for f in current)
+    right = [*gold_rows, *optional]
+    matched_found = sum(any(claim_matches(g, f, profile, check_source=False) for g in right) for f in current)
     return Score(len(gold_rows), len(current), matched_gold, matched_found, sources_right)
 
 
@@ -146,7 +149,8 @@ class Errors:
     wrong_source: list[tuple[dict, list]]    # gold claims found, but never with their source; with what was found
 
 
-def errors(gold_rows: list[dict], found: list[dict], profile: Profile | None = None) -> Errors:
+def errors(gold_rows: list[dict], found: list[dict], profile: Profile | None = None,
+           optional: list[dict] = ()) -> Errors:
     """What a score counts against the extractor, claim by claim."""
     articles = {g["article"] for g in gold_rows}
     current = [f for f in found if not f.get("past") and f.get("article") in articles]
@@ -157,5 +161,6 @@ def errors(gold_rows: list[dict], found: list[dict], profile: Profile | None = N
             missed.append(g)
         elif not any(source_matches(g["source"], f.get("source", ""), profile) for f in same):
             wrong_source.append((g, same))
-    extra = [f for f in current if not any(claim_matches(g, f, profile, check_source=False) for g in gold_rows)]
+    extra = [f for f in current
+             if not any(claim_matches(g, f, profile, check_source=False) for g in [*gold_rows, *optional])]
     return Errors(missed, extra, wrong_source)

@@ -305,13 +305,11 @@ def geopackage(assessments: list[Assessment], claims: list[ResolvedClaim], figur
     timestamp is the last day the articles cover, so the same articles give the same bytes."""
     import geopandas
     import pyogrio
-    from shapely.geometry import Point
 
     def frame(rows: list[dict], columns: tuple[str, ...]):
         table = {name: [row[name] for row in rows] for name in columns}
-        points = [Point(row["lon"], row["lat"]) for row in rows]
-        return geopandas.GeoDataFrame(table, geometry=geopandas.GeoSeries(points, crs="EPSG:4326"),
-                                      crs="EPSG:4326")
+        points = geopandas.points_from_xy([row["lon"] for row in rows], [row["lat"] for row in rows], crs="EPSG:4326")
+        return geopandas.GeoDataFrame(table, geometry=points, crs="EPSG:4326")
 
     located = [item for item in claims if item.place is not None]
     claim_rows = [claim_record(item, articles) for item in located]

@@ -1,7 +1,8 @@
 """Resolution: each claim's place name to a gazetteer place, with the score and the reasons."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 
 from .geo.context import km_between, nearness
 from .geo.gazetteer import Candidate, Gazetteer
@@ -12,6 +13,8 @@ HINT_FOR_LOOKUP = {"city": "settlement", "town": "settlement", "village": "settl
 FACILITY_HINTS = frozenset({"airport", "air_base", "military_base", "border_crossing", "landmark"})
 SETTLEMENT_HINTS = frozenset({"city", "town", "village"})
 SETTLEMENT_KINDS = frozenset({"city", "town", "village", "camp"})
+# A camp named after its town, with no entry of its own, is placed at the town
+CAMP_NOUN = re.compile(r"\s+(?:(?:military|army|idp|displacement|refugee)\s+)?camps?$", re.I)
 
 
 @dataclass(frozen=True)
@@ -125,6 +128,9 @@ def acceptable(claim: Claim | Figure, gazetteer: Gazetteer) -> list[Candidate]:
         if claim.kind_hint in SETTLEMENT_HINTS and place.kind not in SETTLEMENT_KINDS:
             continue  # "the city", "Aleppo city": a town, not the province or region of that name
         found.append(candidate)
+    bare = CAMP_NOUN.sub("", claim.place_hint)
+    if not found and claim.kind_hint == "camp" and bare and bare != claim.place_hint:
+        return acceptable(replace(claim, place_hint=bare), gazetteer)  # "the Djibo military camp": at Djibo
     if hint in ("admin1", "admin2", "region"):  # "Aleppo province": the area, when the gazetteer has it
         areas = [c for c in found if c.place.precision in (Precision.ADMIN1, Precision.DISTRICT)]
         return areas or found

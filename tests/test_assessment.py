@@ -164,3 +164,40 @@ def test_fighting_reported_before_a_later_report_of_a_hold_is_over():
     assessment = assess_place(SARAQIB, [dated("opposition", "contested", "2024-10-20"),
                                         dated("opposition", "controlled", "2024-12-19")])
     assert (assessment.controller, assessment.status) == ("opposition", "assessed")
+
+
+def history_by_definition(claims, published):
+    """The history as its docstring defines it: assess_place on the claims reported by each day, days that
+    change nothing merged into the period before."""
+    days = [claim_day(c.claim, published) for c in claims]
+    periods = []
+    for day in sorted(set(days)):
+        assessment = assess_place(claims[0].place, [c for c, d in zip(claims, days) if d <= day], published)
+        state = (assessment.controller, assessment.status,
+                 () if assessment.status in ("assessed", "claimed", "contested") else assessment.sides)
+        if periods and periods[-1][1] == state:
+            periods[-1][2] = assessment
+        else:
+            if periods:
+                periods[-1][3] = day
+            periods.append([day, state, assessment, ""])
+    return [(start, end, assessment) for start, _, assessment, end in periods]
+
+
+MANY_CLAIMS = st.lists(st.builds(
+    dated, side=st.sampled_from(["government", "opposition", "sdf"]),
+    status=st.sampled_from(["captured", "controlled", "contested", "withdrawn", "attacked", "denied"]),
+    day=st.sampled_from(["", "2024-11-26", "2024-11-27", "2024-11-28", "2024-11-30", "2024-12-02", "2024"]),
+    article=st.sampled_from(["a", "b", "c"]), past=st.booleans(),
+    source=st.sampled_from([OBSERVATORY, Source(name="HTS", kind="belligerent", side="opposition"),
+                            Source(name="SANA", kind="state_media", side="government"),
+                            Source(name="a resident", kind="anonymous")])),
+    min_size=1, max_size=30)
+
+
+@settings(max_examples=400, deadline=None)
+@given(MANY_CLAIMS)
+def test_the_history_is_the_assessment_on_the_claims_reported_by_each_day(claims):
+    published = {"a": "2024-11-29", "b": "", "c": "2024-12-01"}
+    assert [(p.start, p.end, p.assessment) for p in history(claims, published)] == \
+        history_by_definition(claims, published)

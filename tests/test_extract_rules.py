@@ -549,3 +549,68 @@ def test_a_speaker_named_at_the_head_of_the_sentence_says_what_follows_and_told(
             "retaken Khartoum.")
     found = extract_claims(Article(id="x", path="t", text=text), load_profile("sudan"))
     assert [(c.place_hint, c.source.name) for c in found] == [("Khartoum", "chief Abdel Fattah al-Burhan")]
+
+
+# --- rules from held-out corpus 4 (2026-11-30) ----------------------------------------------------------
+
+def test_its_opening_a_sentence_is_the_side_that_opened_the_sentence_before():
+    text = "HTS fighters attacked Kessab. The Syrian government has declared war. Its aircraft struck Sarmin overnight."
+    assert ("Sarmin", "government", "attacked") in current(text)
+
+
+def test_declaring_war_is_an_act_not_a_statement():
+    assert [c[3] for c in claims("The Syrian army declared war. Its aircraft struck Sarmin overnight.")] == ["article"]
+
+
+def test_a_title_inside_a_name_makes_it_a_person():
+    text = "Russian jets struck hundreds of targets across Idlib overnight, and Defence Minister Ali Abbas ordered a siege."
+    assert [c[0] for c in claims(text)] == ["Idlib"]
+
+
+def test_the_occupied_x_describes_a_place_and_reports_no_claim():
+    assert current("Turkish officials focused on the occupied Golan Heights.") == []
+
+
+@pytest.mark.parametrize("text", [
+    'I would not say HTS "controls" Saraqib, but it is clearly able to operate there.',
+    "An earlier version of this story said rebels had captured Saraqib. That was wrong.",
+])
+def test_a_denied_or_retracted_wording_is_no_claim(text):
+    assert current(text) == []
+
+
+def test_a_which_clause_after_a_locating_aside_is_about_the_place_before_the_aside():
+    text = "Rebels are securing Saraqib, the largest town in Idlib province, which they seized on Thursday."
+    assert [c[0] for c in claims(text)] == ["Saraqib"]
+
+
+def test_the_group_is_never_a_state_army_and_its_forces_belong_to_an_unknown_speaker():
+    text = ("The Syrian army shelled Sarmin. The Alliance, in a statement on Friday, claimed that its forces "
+            "have liberated Saraqib.")
+    assert ("Saraqib", "unknown", "captured") in current(text)
+
+
+def test_claims_by_a_group_that_they_took_a_place_are_that_groups():
+    text = "Regarding the claims by the armed groups that they have seized Saraqib, the army spokesman said nothing."
+    assert [c[1] for c in claims(text)] == ["unknown"]
+
+
+def test_a_camp_named_after_its_town_is_a_place():
+    assert current("Rebels overran the Sarmin military camp on Friday.") == \
+        [("Sarmin military camp", "opposition", "captured")]
+
+
+def test_the_rest_of_a_town_is_part_of_it():
+    text = "Rebels seized several buildings on the edge of Kessab, and troops were holding the rest of the town."
+    assert current(text) == [("Kessab", "opposition", "contested"), ("Kessab", "government", "contested")]
+
+
+def test_the_first_named_of_joint_forces_leads_them():
+    text = "The joint forces of HTS and the allied Turkish troops have completely captured the town of Saraqib."
+    assert current(text) == [("Saraqib", "opposition", "captured")]
+
+
+def test_neighbourhoods_in_a_quarter_of_the_city_are_part_of_the_city_last_named():
+    text = ("Rebels entered Aleppo on Friday. Currently, only a few neighborhoods in the northeast, which are under "
+            "the control of Kurdish forces allied with Damascus, are showing resistance.")
+    assert ("Aleppo", "sdf", "contested") in current(text)

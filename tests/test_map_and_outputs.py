@@ -250,3 +250,14 @@ def test_a_build_with_no_place_still_writes_every_file(tmp_path, gazetteer):
     assert len(geopandas.read_file(tmp_path / "out" / "claims.gpkg", layer="places")) == 0
     assert ET.parse(tmp_path / "out" / "claims.kml").getroot().find(".//{http://www.opengis.net/kml/2.2}Placemark") is None
     ET.parse(tmp_path / "out" / "conflict_map.svg")
+
+
+def test_a_new_build_lets_go_of_what_the_last_one_remembered(tmp_path, gazetteer):
+    from conftest import SEEDS
+
+    from conflictmap import assess
+    from conflictmap.render import map as rendering
+    build([SEEDS], tmp_path / "first", gazetteer=gazetteer, progress=None)
+    result = build([SEEDS], tmp_path / "second", gazetteer=gazetteer, progress=None)
+    assert len(rendering._POPUPS) == len(result.assessments)  # the map's and the KML's popups, once per place
+    assert len(assess._HISTORIES) <= len(result.assessments)  # one per place, whoever asks for it

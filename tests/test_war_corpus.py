@@ -1,7 +1,7 @@
 """Articles from other wars, written for the project without looking at the extractor.
 
-tests/data/wars: thirty articles from six wars. tests/data/heldout2 and heldout3: twenty-four and twenty more
-from eight wars, each first measured before any rule was tuned on it (see their README.md).
+tests/data/wars: thirty articles from six wars. tests/data/heldout2, heldout3 and heldout4: twenty-four, twenty
+and twenty-two more from eight wars, each first measured before any rule was tuned on it (see their README.md).
 """
 from __future__ import annotations
 
@@ -20,8 +20,12 @@ from gold_checks import control_claims_on
 #             precision 0.91, recall 0.73, F1 0.81, sources 0.75
 #   heldout3: precision 0.71, recall 0.37, F1 0.48, sources 0.63 unseen (half its places are not in the
 #             gazetteer); after this session's later rules precision 0.79, recall 0.40, F1 0.53, sources 0.73
-FLOORS = {"wars": (0.90, 0.84, 0.80), "heldout2": (0.88, 0.79, 0.84), "heldout3": (0.82, 0.66, 0.68)}
-WAR_OF = {"ukraine": "ukraine", "sudan": "sudan", "myanmar": "myanmar", "gaza": "israel_gaza_lebanon",
+#   heldout4: precision 0.48, recall 0.43, F1 0.45, sources 0.54 unseen (required claims, `conflictmap
+#             evaluate`); after the rules it prompted, on every claim: precision 0.56, recall 0.42, F1 0.48,
+#             sources 0.53 (most misses and extras are places no gazetteer file holds)
+FLOORS = {"wars": (0.90, 0.84, 0.80), "heldout2": (0.90, 0.80, 0.88), "heldout3": (0.82, 0.66, 0.68),
+          "heldout4": (0.53, 0.45, 0.50)}
+WAR_OF = {"israel": "israel_gaza_lebanon", "ukraine": "ukraine", "sudan": "sudan", "myanmar": "myanmar", "gaza": "israel_gaza_lebanon",
           "lebanon": "israel_gaza_lebanon", "westbank": "israel_gaza_lebanon", "drc": "drc", "yemen": "yemen", "syria": "syria", "sahel": "sahel"}
 
 
@@ -51,7 +55,8 @@ def test_each_article_is_read_with_its_own_war(corpus, corpus_builds):
         assert choose_profiles(article.text, bundled_profiles())[0].name == war, article.name
 
 
-@pytest.mark.parametrize("case", non_claims("wars") + non_claims("heldout2") + non_claims("heldout3"),
+@pytest.mark.parametrize("case", non_claims("wars") + non_claims("heldout2") + non_claims("heldout3")
+                         + non_claims("heldout4"),
                          ids=lambda c: f"{c['corpus']}-{c['article'][:2]}-{c['place_as_written']}")
 def test_place_only_mentioned_gets_no_control_claim(case, corpus_builds):
     claims = control_claims_on(case["place_as_written"], records_of(corpus_builds[case["corpus"]]), case["article"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field, replace
+from functools import cache
 
 from ..model import Article, Claim, Figure, Source, Status
 from ..profiles import UNKNOWN_SIDE, Profile
@@ -11,9 +12,10 @@ from .attribution import REPORTING_VERBS, Attribution, Attributor, article_sourc
 from .dates import MONTHS, claim_date
 from .figures import sentence_figures
 from .frames import (BLOCKERS, CONDITIONAL, CONTROL_AFTER_ACTOR, COORDINATION, CUE_AUTOMATON, DOUBT, EARLIER,
-                     FALSE_AFTER, OBJECT_STOP, PARENTHETICAL_SEGMENT, PARTIAL, PAST_MARK, POINT_HINTS, PRESENCE,
-                     TRIGGERS, UNCUED_TRIGGERS, UNDER_ACTOR_CONTROL, YEAR, Trigger)
-from .mentions import ANAPHORIC_FACILITY, FACILITY_NOUNS, Mention, find_places, matcher_for
+                     FALSE_AFTER, OBJECT_STOP, OPENED_BY, PARENTHETICAL_SEGMENT, PARTIAL, PAST_MARK, POINT_HINTS,
+                     PREFIXED, PRESENCE, TRIGGERS, UNCUED_TRIGGERS, UNDER_ACTOR_CONTROL, YEAR, Trigger)
+from .mentions import (ANAPHORIC_FACILITY, FACILITY_NOUNS, Mention, case_faithful, find_places, lowered_words,
+                       match_at, matcher_for, word_offsets)
 from .sentences import Sentence, split_sentences
 
 __all__ = ["Extraction", "extract", "extract_claims"]
@@ -44,8 +46,9 @@ ENEMY_IN = re.compile(r"^['’]?s?\s+(?:(?:[\w'’-]+\s+){0,5}(?:positions|targe
                       r"(?:in|inside|at|around|near|holed\s+up\s+in)\b", re.I)
 # "ordered units to withdraw from X": an order carried out is reported as the withdrawal itself
 ORDERED_TO = re.compile(r"\b(?:ordered|authori[sz]ed|instructed|told|allowed)\s+(?:[\w'’-]+\s+){0,4}to\s*$", re.I)
-FIGURE_CUE = re.compile(r"kill|dead|died|death|wound|injur|hurt|displac|fled|casualt|missing|perish|lives|detain",
-                        re.I)
+FIGURE_CUES = ("kill", "dead", "died", "death", "wound", "injur", "hurt", "displac", "fled", "casualt", "missing",
+               "perish", "lives", "detain")
+FIGURE_CUE = re.compile("|".join(FIGURE_CUES), re.I)
 REPEL_CUE = re.compile(r"\b(?:repel|repuls|fend|fended|thwart|foil|beat\s+back|beaten\s+back|pushed\s+back)", re.I)
 RELATIVE_AFTER = re.compile(r"^\s*,\s*(?:which|who|that)\b", re.I)
 NOT_SUBJECT_BEFORE = re.compile(r"(?<!hundreds )(?<!dozens )(?<!thousands )(?<!scores )(?<!some )(?<!many )(?<!most )"
@@ -79,8 +82,11 @@ COORDINATED_VERB = re.compile(r"\band\s+(?:then\s+|later\s+|also\s+)?(?:had\s+|h
 EVENT_OBJECT = re.compile(r"^\s*(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,2}?(?:vigil|funeral|wedding|gathering|meeting|mass|"
                           r"service|prayers?|market|festival|concert|party|celebration|ceremony|rally|procession)\b", re.I)
 # Every anaphor below starts "the ..." and names a settlement or a facility
-ANAPHOR_CUE = re.compile(r"\bthe\s+(?:[\w-]+\s+)*?(?:city|town|village|" + "|".join(sorted(
-    {re.escape(noun.split()[-1]) for noun in FACILITY_NOUNS})) + r")", re.I)
+ANAPHOR_NOUNS = ("city", "town", "village", *sorted({noun.split()[-1] for noun in FACILITY_NOUNS}))
+ANAPHOR_CUE = re.compile(r"\bthe\s+(?:[\w-]+\s+)*?(?:" + "|".join(map(re.escape, ANAPHOR_NOUNS)) + ")", re.I)
+# Parts of the city last named: "a few neighbourhoods in the northeast"
+CITY_PART = re.compile(r"\b(?:neighbou?rhoods?|districts?|quarters?)\s+in\s+the\s+(?:north|south|east|west|"
+                       r"north-?east|north-?west|south-?east|south-?west|centre|center)\b(?!\s+of\b)", re.I)
 # Places as the article names them anew: "the city", "the town" refer back to the last such place.
 ANAPHORIC_PLACE = re.compile(r"\bthe\s+(city|town|village)(?:\s+(?:centre|center))?\b(?!\s+of\b)", re.I)
 
@@ -102,6 +108,8 @@ class _Context:
     statement: tuple[int, int, Source] | None = None  # a translated statement's body and its author
     sentence_subject: tuple[Mention, int] | None = None  # the actor of the sentence's last active trigger, its end
     sentence_places: list[Mention] = field(default_factory=list)  # the places the sentence names
+    sentence_start: int = 0
+    before: Mention | None = None  # the side that opened the sentence before (a state named for its government too)
     cues: list[tuple[int, int]] = field(default_factory=list)  # (offset, trigger number) of the article's cue words
     plain: str = ""  # the text with quote marks blanked out
     figures: list[Figure] = field(default_factory=list)
@@ -115,7 +123,7 @@ class Extraction:
 
 def extract(article: Article, profile: Profile) -> Extraction:
     """Everything an article reports: its claims about places, and its casualty and displacement figures."""
-    plain = article.text.translate(_QUOTES)
+    plain = _QUOTES.sub(" ", article.text)
     context = _Context(article, profile, Attributor(profile), year=int(article.published[:4] or 0),
                        plain=plain, statement=_statement(article, profile), cues=_article_cues(plain))
     claims: list[Claim] = []
@@ -143,7 +151,7 @@ def _sentence_claims(sentence: Sentence, ctx: _Context) -> list[Claim]:
     attributions = ctx.attributor.sentence(text, sentence.start, sentence.end, mentions)
     if DISCOURSE_SHIFT.match(sentence.text):
         ctx.paragraph_source = None
-    if FIGURE_CUE.search(sentence.text):
+    if _figure_cue(sentence.text):
         ctx.figures.extend(sentence_figures(
             text, sentence, places, attributions, lambda at: _source_for(at, attributions, ctx, sentence),
             ctx.article.id, ctx.article.name, claim_date(sentence.text, 0, ctx.article.published)))
@@ -156,6 +164,7 @@ def _sentence_claims(sentence: Sentence, ctx: _Context) -> list[Claim]:
     triggers = _trigger_matches(sentence, ctx.plain, ctx.cues) if needs_reading else []
     ctx.trigger_starts = [start for start, _, _ in triggers]
     ctx.sentence_subject = None
+    ctx.sentence_start = sentence.start
     ctx.sentence_places = places
     for start, end, trigger in triggers:
         for actor, place_list, status, rule, actor_after in _frame(trigger, start, end, text, sentence,
@@ -174,6 +183,7 @@ def _sentence_claims(sentence: Sentence, ctx: _Context) -> list[Claim]:
                 found.append(claim)
     found = _before_the_change(found)
     # remember for the sentences that follow
+    ctx.before = next((a for a in actors if a.side and not text[sentence.start:a.start].strip(" \"“'‘")), None)
     for attribution in attributions:
         if attribution.whole_sentence and not attribution.source.is_article and attribution.source.kind != "anonymous":
             ctx.paragraph_source = attribution.source
@@ -189,6 +199,14 @@ def _sentence_claims(sentence: Sentence, ctx: _Context) -> list[Claim]:
     if places:
         ctx.last_places = (ctx.last_places + places)[-12:]
     return found
+
+
+def _figure_cue(text: str) -> bool:
+    """FIGURE_CUE.search(text), read from the lower-cased text where that tells."""
+    if not case_faithful(text):
+        return bool(FIGURE_CUE.search(text))
+    lowered = text.lower()
+    return any(cue in lowered for cue in FIGURE_CUES)
 
 
 def _before_the_change(found: list[Claim]) -> list[Claim]:
@@ -244,18 +262,27 @@ def _statement(article: Article, profile: Profile) -> tuple[int, int, Source] | 
 def _anaphoric_places(text: str, sentence: Sentence, places: list[Mention], ctx: _Context) -> list[Mention]:
     """'the city', 'the international airport': refer back to the last city named."""
     extra: list[Mention] = []
-    if not ANAPHOR_CUE.search(text, sentence.start, sentence.end):
+    lowered = sentence.text.lower()  # a cheaper test first: the word "the", and a noun
+    if "in the" in lowered and ("neighb" in lowered or "district" in lowered or "quarter" in lowered):
+        for match in CITY_PART.finditer(text, sentence.start, sentence.end):  # "neighbourhoods in the northeast"
+            named = [p for p in places if p.end <= match.start() and p.hint in ("", "city") and not p.metonym]
+            referent = (named or [p for p in ctx.last_places if p.hint in ("", "city") and not p.metonym] or [None])[-1]
+            if referent is not None and not any(p.start <= match.start() < p.end for p in places):
+                extra.append(Mention(match.start(), match.end(), match.group(0), "place", referent.name, hint="city"))
+    if case_faithful(sentence.text) and not ("the" in lowered_words(sentence.text)
+                                             and any(noun in lowered for noun in ANAPHOR_NOUNS)) \
+            or not ANAPHOR_CUE.search(text, sentence.start, sentence.end):
         return extra
 
     def settlement(p: Mention) -> bool:  # a place named in its own right, not to locate another
         return p.hint in ("", "city", "town", "village") and not p.metonym and not p.side and not LOCATION_BEFORE.search(
             text[max(0, p.start - 30):p.start]) and not re.search(r"\bto\s+(?:the\s+)?$", text[max(0, p.start - 6):p.start])
 
-    earlier = [p for p in ctx.last_places if settlement(p)]
+    earlier = cache(lambda: [p for p in ctx.last_places if settlement(p)])  # worked out when first asked
     for match in ANAPHORIC_PLACE.finditer(text, sentence.start, sentence.end):
         noun = match.group(1).lower()
         before = [p for p in places if p.end <= match.start() and settlement(p)]
-        pool = before or earlier
+        pool = before or earlier()
         same_kind = [p for p in pool if p.hint == noun]
         referent = (same_kind or pool or [None])[-1]
         if referent is not None and not any(p.start <= match.start() < p.end for p in places):
@@ -266,14 +293,14 @@ def _anaphoric_places(text: str, sentence: Sentence, places: list[Mention], ctx:
         noun = match.group(1).lower()
         if noun not in ("airport", "international airport", "citadel", "air base", "airbase", "military airport"):
             continue
-        referent = ([p for p in places if p.end <= match.start() and p.hint in ("", "city")] or earlier or [None])[-1]
+        referent = ([p for p in places if p.end <= match.start() and p.hint in ("", "city")] or earlier() or [None])[-1]
         if referent is not None:
             extra.append(Mention(match.start(), match.end(), match.group(0), "place",
                                  f"{referent.name} {noun}", hint=FACILITY_NOUNS[noun]))
     return extra
 
 
-_QUOTES = str.maketrans({q: " " for q in "\"“”‘’'«»"})
+_QUOTES = re.compile("[\"“”‘’'«»]")
 
 
 def _article_cues(plain: str) -> list[tuple[int, int]]:
@@ -289,14 +316,18 @@ def _article_cues(plain: str) -> list[tuple[int, int]]:
 def _trigger_matches(sentence: Sentence, plain: str, cues: list[tuple[int, int]]) -> list[tuple[int, int, Trigger]]:
     """Triggers in a sentence, matched on `plain` (the text with quote marks blanked, same offsets), so that
     'had "redeployed" from' still reads as a trigger; only triggers whose cue words occur in the sentence are
-    tried; overlapping matches keep the longest."""
+    tried, and only at the words their matches can start with; overlapping matches keep the longest."""
     first = bisect.bisect_left(cues, (sentence.start, -1))
     last = bisect.bisect_left(cues, (sentence.end, -1))
-    numbers = sorted({number for _, number in cues[first:last]} | UNCUED_TRIGGERS)
+    numbers = {number for _, number in cues[first:last]} | UNCUED_TRIGGERS
+    faithful = case_faithful(sentence.text)
+    starts = _trigger_starts(sentence, numbers) if faithful else {}
     found = []
-    for number in numbers:
-        for match in TRIGGERS[number].pattern.finditer(plain, sentence.start, sentence.end):
-            found.append((match.start(), match.end(), TRIGGERS[number]))
+    for number in sorted(numbers):
+        trigger = TRIGGERS[number]
+        for match in (match_at(trigger.pattern, plain, starts.get(number, ()), sentence.end)
+                      if faithful and trigger.openings else trigger.pattern.finditer(plain, sentence.start, sentence.end)):
+            found.append((match.start(), match.end(), trigger))
     found.sort(key=lambda item: (item[0], -(item[1] - item[0])))
     kept: list[tuple[int, int, Trigger]] = []
     for item in found:
@@ -304,6 +335,20 @@ def _trigger_matches(sentence: Sentence, plain: str, cues: list[tuple[int, int]]
             continue
         kept.append(item)
     return kept
+
+
+def _trigger_starts(sentence: Sentence, numbers: set[int]) -> dict[int, list[int]]:
+    """Where in the sentence each of the triggers may match: the words its openings admit (the same words in
+    plain)."""
+    starts: dict[int, list[int]] = {}
+    for offset, word in word_offsets(sentence.text):
+        opened = OPENED_BY.get(word, ())
+        if PREFIXED:
+            opened += tuple(n for n in PREFIXED if word.startswith(TRIGGERS[n].openings.prefixes))
+        for number in opened:
+            if number in numbers:
+                starts.setdefault(number, []).append(sentence.start + offset)
+    return starts
 
 
 NOUN_BEFORE = re.compile(r"(?:\b(?:the|a|an|its|their|his|her|our)|['’]s)\s+(?:(?:swift|quick|rapid|full|brief|recent|"
@@ -457,7 +502,7 @@ def _subject(trigger_start: int, text: str, sentence: Sentence, actors: list[Men
     actor = candidates[-1] if candidates else None
     if actor is not None:  # "KIA units and allied resistance fighters broke into": the first named leads
         for earlier in reversed(candidates[:-1]):
-            if re.fullmatch(r"[\s\w'’-]{0,25}?\s+and\s+(?:allied\s+|other\s+|affiliated\s+)?",
+            if re.fullmatch(r"[\s\w'’-]{0,25}?\s+and\s+(?:(?:the\s+|their\s+|its\s+)?(?:allied|affiliated)\s+|other\s+)?",
                             text[earlier.end:actor.start]) and earlier.side != actor.side:
                 actor = earlier
                 break
@@ -515,8 +560,23 @@ def _possessive(actor: Mention, text: str) -> bool:
     return bool(re.search(r"['’]s?$", actor.text) or re.match(r"['’]s?\s", text[actor.end:actor.end + 3]))
 
 
+CLAIMS_BY = re.compile(r"\b(?:claims?|reports?|assertions?|allegations?)\s+(?:made\s+)?(?:by|from|of)\s+"
+                       r"(?P<who>(?:the\s+)?[\w'’-]+(?:\s+[\w'’-]+){0,3}?)\s+(?:on\s+[\w\s]{1,25}?\s+)?that\s+$", re.I)
+# A speaker of no known side that "its forces" can belong to: an organisation, not a person or an office
+ORGANISATION_SPEAKER = re.compile(r"^(?:the\s+)?(?:[\w'’-]+\s+){0,4}(?:alliance|coalition|front|movement|group|"
+                                  r"organi[sz]ation|army|council|brigades?|forces|militia|union)$", re.I)
+
+
 def _pronoun_referent(pronoun: re.Match, attributions: list[Attribution], ctx: _Context,
                       actors: list[Mention]) -> Mention | None:
+    text = ctx.article.text
+    claimant = CLAIMS_BY.search(text, max(0, pronoun.start() - 120), pronoun.start())
+    if claimant is not None:  # "the claims by the armed groups that they have seized X": they are the claimants
+        named = [a for a in actors if claimant.start("who") <= a.start and a.end <= claimant.end("who")]
+        if named:
+            return named[-1]
+        who = claimant.group("who")
+        return Mention(claimant.start("who"), claimant.end("who"), who, "actor", who, side=UNKNOWN_SIDE)
     for attribution in attributions:  # "rebels said they had taken", "the ministry said its troops": the speaker
         if attribution.scope_start <= pronoun.start() <= attribution.scope_start + 12 and attribution.speaker_side:
             speaker = [a for a in actors if a.end <= attribution.scope_start and a.side == attribution.speaker_side]
@@ -524,6 +584,10 @@ def _pronoun_referent(pronoun: re.Match, attributions: list[Attribution], ctx: _
                 return speaker[-1]
             source = attribution.source
             return Mention(pronoun.start(), pronoun.end(), source.name, "actor", source.name, side=source.side)
+        if attribution.scope_start <= pronoun.start() <= attribution.scope_start + 12 \
+                and re.match(r"its\b", pronoun.group(0), re.I) and ORGANISATION_SPEAKER.match(attribution.source.name):
+            source = attribution.source  # "The Alliance claimed that its forces ...": its forces, whoever it is
+            return Mention(pronoun.start(), pronoun.end(), source.name, "actor", source.name, side=UNKNOWN_SIDE)
     if re.match(r"we|our\b", pronoun.group(0), re.I):  # a statement in the first person: its author
         if ctx.statement is not None and ctx.statement[0] <= pronoun.start() < ctx.statement[1] \
                 and ctx.statement[2].side:
@@ -532,6 +596,9 @@ def _pronoun_referent(pronoun: re.Match, attributions: list[Attribution], ctx: _
         author = next((s for s in reversed(ctx.attributor.history) if s.side), None)
         if author is not None:
             return Mention(pronoun.start(), pronoun.end(), author.name, "actor", author.name, side=author.side)
+    if ctx.before is not None and re.match(r"its|their", pronoun.group(0), re.I) \
+            and not ctx.article.text[ctx.sentence_start:pronoun.start()].strip(" \"“'‘"):
+        return ctx.before  # "Israel has declared war. Its aircraft struck ...": who opened the sentence before
     before = [a for a in actors if a.end <= pronoun.start() and not a.metonym and not a.held
               and not _possessive(a, ctx.article.text)]
     if not before and ctx.statement is not None and ctx.statement[0] <= pronoun.start() < ctx.statement[1] \
@@ -662,6 +729,10 @@ def _objects(trigger_end: int, text: str, sentence: Sentence, places: list[Menti
     return result
 
 
+# ", the largest town in", ", a village of", ", one of the main towns in": an aside that locates the place before it
+APPOSITIVE_LOCATOR = re.compile(r"^\s*,\s*(?:the|a|an|one\s+of\s+the)\s+[^,;()]{0,50}?\b(?:in|of)\s+(?:the\s+)?$", re.I)
+
+
 def _where_antecedent(trigger_start: int, text: str, sentence: Sentence,
                       places: list[Mention]) -> list[tuple[Mention, bool]]:
     """'Ras al-Ain, where SDF fighters are holding out' and 'the Citadel, which the army has held': the place
@@ -674,8 +745,11 @@ def _where_antecedent(trigger_start: int, text: str, sentence: Sentence,
     cut = sentence.start + where[-1].start()
     before = [p for p in places if p.end <= cut and not p.metonym]
     if before and not text[before[-1].end:cut].strip(" )\"”"):
+        antecedent = before[-1]
+        if len(before) > 1 and APPOSITIVE_LOCATOR.match(text[before[-2].end:antecedent.start]):
+            antecedent = before[-2]  # "En Nahud, the largest town in West Kordofan, which they seized": the town
         lead = text[trigger_start:min(sentence.end, trigger_start + 60)]
-        return [(before[-1], bool(re.search(r"\b(?:neighbou?rhoods|districts|parts|areas|quarters)\b", lead, re.I)))]
+        return [(antecedent, bool(re.search(r"\b(?:neighbou?rhoods|districts|parts|areas|quarters)\b", lead, re.I)))]
     return []
 
 
@@ -766,6 +840,8 @@ def _asides(text: str, start: int, end: int) -> list[tuple[int, int]]:
     spans = []
     for left, right in zip(commas, commas[1:]):
         piece = text[start + left + 1:start + right]
+        if left == commas[0] and len(text[start:start + left].split()) <= 1:
+            continue  # "Currently, only a few neighbourhoods ...,": the comma after an opening word opens no aside
         if PARENTHETICAL_SEGMENT.match(piece):
             spans.append((start + left, start + right))
     return spans
@@ -785,8 +861,11 @@ def _make_claim(ctx: _Context, sentence: Sentence, trigger: Trigger, t_start: in
     text = ctx.article.text
     if place.metonym:
         return None
+    if rule == "controls" and re.search(r"\bthe\s+$", text[max(0, t_start - 5):t_start], re.I):
+        return None  # "the occupied West Bank" describes the place; it reports no claim
     is_point = place.hint in POINT_HINTS
     is_area = place.hint in ("admin1", "region")
+    partial = partial or bool(CITY_PART.match(place.text))
     if status == PRESENCE:
         status = "controlled" if is_point and not partial else "contested"
     elif partial and status in ("captured", "controlled") and not is_area:

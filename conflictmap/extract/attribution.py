@@ -6,7 +6,14 @@ from dataclasses import dataclass
 
 from ..model import Source
 from ..profiles import Profile
-from .mentions import WORDS, Mention
+from .mentions import (
+    Mention,
+    case_faithful,
+    lowered_words,
+    match_at,
+    openings,
+    word_offsets,
+)
 
 REPORTING_VERBS = (
     "said|says|say|stated|states|state|reported|reports|report|announced|announces|announce|claimed|claims|claim|"
@@ -20,9 +27,13 @@ REPORTING_VERBS = (
 _ATTRIBUTION_WORDS = frozenset(REPORTING_VERBS.split("|")) | {"according", "reported", "quoted", "cited"}
 DENIAL_VERBS = frozenset("denied denies deny dismissed dismisses rejected rejects refuted refutes".split())
 _VERB_AFTER_SOURCE = re.compile(
-    rf"\b(?:(?:has|have|had|also|later|previously|earlier|then|further|on\s+\w+)\s+)*({REPORTING_VERBS})\b"
+    rf"\b(?:(?:has|have|had|also|later|previously|earlier|then|further|on\s+\w+)\s+)*"
+    r"(?!declare[sd]\s+(?:war|an?\s+(?:state|emergency|curfew|ceasefire|truce)))"  # an act, not a statement
+    rf"({REPORTING_VERBS})\b"
     r"(?:\s+(?:on\s+\w+|in\s+a\s+statement|late\s+on\s+\w+|\w+\s+that))?", re.I)
 _ACCORDING = re.compile(r"\b(?:according\s+to|as\s+reported\s+by|quoted\s+by|cited\s+by)\s+", re.I)
+_VERB_STARTS = openings(_VERB_AFTER_SOURCE)
+_ACCORDING_WORDS = frozenset({"according", "reported", "quoted", "cited"})  # one is a whole word of every match
 _CHANNEL = re.compile(r"\b(?:on|in|via|through)\s+(?:their|its|his|her|a|an|the)\s+(?:official\s+)?"
                       r"(Telegram|Twitter|X|Facebook|WhatsApp|YouTube)(?:\s+(channel|account|page))?", re.I)
 _HEDGES = re.compile(r"^(?:reports?|there|media\s+reports|unconfirmed\s+reports|some\s+reports|initial\s+reports)$",
@@ -52,6 +63,12 @@ class Attribution:
     denial: bool
     speaker_side: str = ""   # the side of a belligerent speaker, for pronouns ("rebels said they...")
     whole_sentence: bool = False
+
+
+_DETERMINER_BEFORE = re.compile(r"\b(?:the|these|those|such|its|their|his|her|our|a|an)\s+$", re.I)
+# "The Alliance, in a statement of 1 November, claimed": an aside between a speaker and its verb
+_STATEMENT_ASIDE = re.compile(r"(?:in|on)\s+(?:a|an|its|their|the)\s+(?:\w+\s+){0,2}(?:statement|communiqu[eé]|post|"
+                              r"message|video|broadcast|briefing)\b[^,]{0,40},\s*$", re.I)
 
 
 # What follows a denial verb when it denies a report: "denied that", "rejected claims", "dismissed the reports"
@@ -88,14 +105,16 @@ class Attributor:
         self._sentence_actors: list[Mention] = []
         self.descriptors: dict[str, Source] = {}  # "network" → the source an appositive described so
         self._np_start = 0
+        self._anaphora = sorted(profile.anaphora.items(), key=lambda kv: -len(kv[0]))  # longest first
 
     def sentence(self, text: str, start: int, end: int, mentions: list[Mention]) -> list[Attribution]:
         found: list[Attribution] = []
         sentence = text[start:end]
-        words = set(WORDS.findall(sentence.lower()))
+        words = lowered_words(sentence)
         if words.isdisjoint(_ATTRIBUTION_WORDS):
             return found  # no reporting verb and no "according to": nobody is quoted
-        for match in _ACCORDING.finditer(sentence):
+        faithful = case_faithful(sentence)
+        for match in _ACCORDING.finditer(sentence) if not faithful or not words.isdisjoint(_ACCORDING_WORDS) else ():
             np_start = start + match.end()
             np_end = _np_end(text, np_start, end)
             source = self._source(text, np_start, np_end, mentions)
@@ -104,7 +123,9 @@ class Attributor:
             before = sentence[:match.start()].strip()
             scope = (start, start + match.start()) if len(before) > 20 else (np_end, end)
             found.append(Attribution(*scope, source, False, source.side, whole_sentence=True))
-        for match in _VERB_AFTER_SOURCE.finditer(sentence):
+        verbs = [offset for offset, word in word_offsets(sentence) if _VERB_STARTS.admit(word)] if faithful else None
+        for match in (match_at(_VERB_AFTER_SOURCE, sentence, verbs, len(sentence)) if faithful
+                      else _VERB_AFTER_SOURCE.finditer(sentence)):
             verb = match.group(1).lower()
             following = sentence[match.end(1):match.end(1) + 20].split()
             next_word = following[0].lower().strip(",.") if following else ""
@@ -112,6 +133,8 @@ class Attributor:
                 continue  # "assert control", "state media": not a report
             if next_word in _NOT_REPORTED:
                 continue
+            if _DETERMINER_BEFORE.search(sentence, max(0, match.start(1) - 12), match.start(1)):
+                continue  # "the claims by", "their report": a noun, not a reporting verb
             if verb in DENIAL_VERBS and not _DENIED_REPORT.match(sentence[match.end(1):match.end(1) + 60]):
                 continue  # "rejected the deal", "denied entry": not a denial of a report
             verb_start = start + match.start()
@@ -136,8 +159,9 @@ class Attributor:
             if source is None and np_start > start:
                 # "Tahrir al-Sham, the alliance that dominates Idlib, said ...": the sentence's subject
                 head = re.match(r"[^,]{2,60},", text[start:np_start])
-                if head and any(m.kind in ("actor", "source") for m in mentions
-                                if start <= m.start and m.end <= start + head.end()):
+                if head and (any(m.kind in ("actor", "source") for m in mentions
+                                 if start <= m.start and m.end <= start + head.end())
+                             or _STATEMENT_ASIDE.match(text, np_start, verb_start)):
                     np_start = start
                     source = self._source(text, start, start + head.end() - 1, mentions, sentence_start=start)
             if source is None:
@@ -237,10 +261,10 @@ class Attributor:
             earlier = [m for m in self._sentence_actors if m.end <= self._np_start and not m.metonym
                        and not re.search(r"['’]s?$", m.text)]
             actor = earlier[0] if earlier else self.last_actor  # the sentence's subject: who "the group" is
-            if actor is not None:
+            if actor is not None and actor.side != "government":  # a state's army is not "the group"
                 name = re.sub(r"['’]s?$", "", actor.text)
                 return self._remember(Source(name=name, kind="belligerent", side=actor.side))
-        for key, kinds in sorted(self.profile.anaphora.items(), key=lambda kv: -len(kv[0])):
+        for key, kinds in self._anaphora:
             if lowered.startswith(("the ", "this ")) and (bare == key or bare.endswith(" " + key)):
                 for source in reversed(self.history):
                     if source.kind in kinds:

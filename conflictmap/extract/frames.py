@@ -12,7 +12,9 @@ with a voice that says where to look for the actor and the places:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from .mentions import Openings, openings
 
 
 # kinds of status a trigger gives before the place is known; 'presence' becomes controlled or contested
@@ -26,13 +28,15 @@ class Trigger:
     voice: str   # active, passive, noun, flag, repel
     rule: str
     cues: tuple[str, ...] = ()  # words one of which every match contains: a cheap test before the regex
+    openings: Openings = field(default_factory=Openings)  # the words every match starts with (when known)
 
     def may_match(self, lowered: str) -> bool:
         return not self.cues or any(cue in lowered for cue in self.cues)
 
 
 def _t(regex: str, status: str, voice: str, rule: str) -> Trigger:
-    return Trigger(re.compile(regex, re.I), status, voice, rule, _required_words(regex))
+    pattern = re.compile(regex, re.I)
+    return Trigger(pattern, status, voice, rule, _required_words(regex), openings(pattern))
 
 
 _OPTIONAL_GROUP = re.compile(r"\((?:\?[:!=<]+)?[^()]*\)(?:\?|\*|\{0,\d*\})")
@@ -253,7 +257,18 @@ def _cue_automaton(triggers: tuple[Trigger, ...]):
     return automaton
 
 
+def _opened_by(triggers: tuple[Trigger, ...]) -> dict[str, tuple[int, ...]]:
+    """Whole word → the numbers of the triggers whose matches may start with it."""
+    found: dict[str, tuple[int, ...]] = {}
+    for number, trigger in enumerate(triggers):
+        for word in trigger.openings.words:
+            found[word] = found.get(word, ()) + (number,)
+    return found
+
+
 CUE_AUTOMATON = _cue_automaton(TRIGGERS)
+OPENED_BY = _opened_by(TRIGGERS)
+PREFIXED = tuple(number for number, trigger in enumerate(TRIGGERS) if trigger.openings.prefixes)  # start longer words
 UNCUED_TRIGGERS = frozenset(number for number, trigger in enumerate(TRIGGERS) if not trigger.cues)
 
 # "under government control", "under rebel control": passive with the actor inside
@@ -284,6 +299,8 @@ DOUBT = re.compile(
     r"no\s+(?:independent\s+)?"
     r"(?:confirmation|way\s+to\s+(?:confirm|verify))|unconfirmed|unverified|rumou?rs?|speculation|"
     r"(?:false|fake|baseless|fabricated|unfounded)\s+(?:reports?|claims?|allegations?)|fears?\s+that|feared\s+that|"
+    r"(?:would|could|do|does|did)(?:\s*not|n['’]t)\s+(?:say|call\s+it|describe)|"
+    r"(?:an\s+|the\s+)?(?:earlier|previous|original)\s+version|"
     r"hypothetical|scenario)\b", re.I)
 # Words after a reported claim that call it false: "claims that rebels took X are false"
 FALSE_AFTER = re.compile(r"^[^.;]{0,60}?\b(?:(?:is|are|was|were)\s+(?:\w+\s+)?[\"'“‘]?(?:\w+\s+)?(?:false|untrue|baseless|"
@@ -309,7 +326,7 @@ PARTIAL = re.compile(r"\b(?:parts?\s+of|neighbou?rhoods?\s+(?:of|in)|(?:several|
                      r"sections|parts|quarters)|areas?\s+(?:of|in)|sections?\s+of|districts?\s+of|quarters?\s+of|"
                      r"outskirts\s+of|edges?\s+of|positions\s+in|pockets?\s+(?:of|in)|territor(?:y|ies)\s+in|"
                      r"territor(?:y|ies)\s+of|villages?\s+(?:in|of)|towns\s+(?:in|of)|swathes\s+of|"
-                     r"suburbs\s+of|countryside\s+of)\b", re.I)
+                     r"suburbs\s+of|countryside\s+of|(?:the\s+)?rest\s+of)\b", re.I)
 # "the Aleppo countryside" names the province's rural part: an area-level place
 PAST_MARK = re.compile(r"\b(?:had\s+been(?!\s+(?:\w+ly\s+)?[\"'“]?(?:captured|liberated|retaken|recaptured|seized|taken|"
                        r"overrun|freed|cleared|stormed|entered|encircled|surrounded|besieged))|"

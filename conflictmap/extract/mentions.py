@@ -1,17 +1,27 @@
 """Finding actors, named sources and place names in text, by the profile's names and by shape."""
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..profiles import Actor, KnownSource, Profile
+
+try:  # the parser behind re: which letters a pattern's matches start with
+    from re import _parser as _sre
+except ImportError:  # Python 3.10
+    try:
+        import sre_parse as _sre
+    except ImportError:
+        _sre = None  # then openings() knows nothing and every pattern is searched in full
 
 PREPOSITIONS = frozenset(
     "in into to of from on at near around outside over across against with toward towards between for by "
     "within beyond via through under inside".split()
 )
 FACILITY_AFTER = re.compile(r"\s+(?:airport|air\s*base|airbase|base|academy|barracks|college|school|hospital|"
-                            r"airfield|police\s+station|headquarters|compound)\b", re.I)
+                            r"airfield|police\s+station|headquarters|compound|camp)\b", re.I)
 # After a capital standing for its government comes what governments do: say, want, deny, warn...
 METONYM_SUBJECT = re.compile(r"^(?:['’]s\b|\s*,|\s+(?:\w+ly\s+)?(?:has|have|had|is|was|will|would|must|should|"
                              r"could|can|may|said|says|say|insisted|insists|warned|warns|urged|urges|denied|denies|"
@@ -42,7 +52,6 @@ def _alternation(names) -> str:
     return "|".join(re.escape(n).replace(r"\ ", r"\s+").replace("'", "['’]") for n in ordered)
 
 
-_APOSTROPHE = str.maketrans({"’": "'"})
 _FOLDED_SUFFIX = re.compile(r"(?:e?s)?(?:'s|'(?!\w))?")
 _EXACT_SUFFIX = re.compile(r"(?:['’]s)?")
 
@@ -90,19 +99,21 @@ class NameMatcher:
         for automaton in (self._folded, self._exact):
             if len(automaton):
                 automaton.make_automaton()
-        self._cache: tuple[str, list[Mention]] | None = None
+        self._cache: tuple[str, list[Mention], list[int], list[int]] | None = None
 
     def find(self, text: str, start: int, end: int) -> list[Mention]:
         """Mentions within text[start:end] (the whole text is scanned once and remembered)."""
         if self._cache is None or self._cache[0] is not text:
-            self._cache = (text, self._scan(text))
-        return [m for m in self._cache[1] if start <= m.start and m.end <= end]
+            found = self._scan(text)  # in order, not overlapping: their starts and their ends both ascend
+            self._cache = (text, found, [m.start for m in found], [m.end for m in found])
+        _, found, starts, ends = self._cache
+        return found[bisect.bisect_left(starts, start):bisect.bisect_right(ends, end)]
 
     def _scan(self, text: str) -> list[Mention]:
         lowered = text.lower()
         if len(lowered) != len(text):  # a few characters lengthen when lower-cased: keep offsets aligned
             lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
-        lowered = lowered.translate(_APOSTROPHE)
+        lowered = lowered.replace("’", "'")
         found: list[Mention] = []
         for haystack, automaton, suffix in ((text, self._exact, _EXACT_SUFFIX),
                                             (lowered, self._folded, _FOLDED_SUFFIX)):
@@ -130,8 +141,8 @@ class NameMatcher:
             return Mention(start, end, written, "source", entry.name, side=entry.side, hint=entry.kind)
         held = HELD_SUFFIX.match(text[end:end + 14])
         metonym = entry.metonym or False
-        political = POLITICAL_BEFORE.search(text[max(0, start - 40):start]) or re.search(r"['’]s?$", written) \
-            or POLITICAL_AFTER.match(text[end:end + 30])
+        political = metonym and (POLITICAL_BEFORE.search(text[max(0, start - 40):start])
+                                 or re.search(r"['’]s?$", written) or POLITICAL_AFTER.match(text[end:end + 30]))
         if metonym and not political and (_preceded_by_preposition(text, start)
                                           or not METONYM_SUBJECT.match(text[end:end + 40])):
             # "allied with Damascus", "Russia pounded Kyiv": the city, not its government
@@ -189,7 +200,9 @@ FACILITY_NOUNS = {
     "prison": "landmark", "central prison": "landmark", "university": "landmark", "hospital": "landmark",
     "stadium": "landmark", "dam": "landmark", "bridge": "landmark", "border crossing": "border_crossing",
     "crossing": "border_crossing", "refinery": "landmark", "power station": "landmark", "camp": "camp",
-    "gas field": "landmark", "oil field": "landmark",
+    "gas field": "landmark", "oil field": "landmark", "military camp": "camp", "army camp": "camp",
+    "army base": "military_base", "naval base": "military_base", "oil refinery": "landmark",
+    "police station": "landmark", "idp camp": "camp", "displacement camp": "camp",
 }
 AREA_NOUNS = {
     "province": "admin1", "governorate": "admin1", "oblast": "admin1", "region": "region", "state": "admin1",
@@ -212,9 +225,108 @@ ANAPHORIC_FACILITY = re.compile(rf"\bthe\s+(?i:{_ADJECTIVES})({_FACILITY})\b", r
 
 WORDS = re.compile(r"[a-z]+")  # the lower-case words of a text, for cheap tests before a pattern is tried
 AREA_OF_NOUNS = tuple(AREA_NOUNS) + ("cities", "towns", "villages", "provinces", "districts", "regions", "states")
+FACILITY_OF_CUES = tuple(f"{noun} of" for noun in FACILITY_NOUNS)
+AREA_OF_CUES = tuple(f"{noun} of" for noun in AREA_OF_NOUNS)
 FACILITY_WORDS = frozenset(w for noun in FACILITY_NOUNS for w in noun.split())
 AREA_WORDS = frozenset(w for noun in AREA_NOUNS for w in noun.split()) | {"provinces", "governorates", "oblasts",
                                                                            "regions", "states"}
+# The last words of the nouns: a whole word in every match of a pattern that ends with one
+FACILITY_HEADS = frozenset(noun.split()[-1] for noun in FACILITY_NOUNS)
+AREA_HEADS = frozenset(noun.split()[-1] for noun in AREA_NOUNS)
+PLURAL_AREAS = frozenset({"provinces", "governorates", "oblasts", "regions", "states"})
+# Characters that a case-insensitive pattern matches to an ASCII letter, or that lower-case to one
+CASE_ODD = "İıſ\u212a"
+
+
+def case_faithful(text: str) -> bool:
+    """Whether the lower-cased text holds every ASCII word that a case-insensitive pattern finds in it."""
+    return text.isascii() or not any(c in text for c in CASE_ODD)
+
+
+@lru_cache(maxsize=8)
+def lowered_words(text: str) -> frozenset[str]:
+    """The lower-case words of a text (remembered a while: a sentence is asked for them more than once)."""
+    return frozenset(WORDS.findall(text.lower()))
+
+
+@lru_cache(maxsize=8)
+def word_offsets(text: str) -> tuple[tuple[int, str], ...]:
+    """(offset, word) of each run of a-z in the lower-cased text (remembered a while, as lowered_words)."""
+    return tuple((m.start(), m.group()) for m in WORDS.finditer(text.lower()))
+
+
+@dataclass(frozen=True)
+class Openings:
+    """How every match of a pattern starts, right after a word boundary: with one of `words` as a whole word, or
+    with one of `prefixes` (no word starts with one; see openings); when neither is given, it is not known."""
+
+    words: frozenset[str] = frozenset()
+    prefixes: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.words or self.prefixes)
+
+    def admit(self, word: str) -> bool:
+        return word in self.words or word.startswith(self.prefixes)
+
+
+def openings(pattern: re.Pattern) -> Openings:
+    """The lower-case words or word beginnings that every match of the pattern starts with, after a word
+    boundary, read from its parsed form."""
+    try:  # the parser is Python's own, not a public API: a Python that changes it gets plain searches
+        found = _openings(list(_sre.parse(pattern.pattern, pattern.flags)))
+    except Exception:  # noqa: BLE001
+        return Openings()
+    if not found or any(not start.strip() for start in found):
+        return Openings()
+    prefixes = tuple(sorted(s for s in found if s[-1] != " "))
+    return Openings(frozenset(s[:-1] for s in found if s[-1] == " " and not s.startswith(prefixes)), prefixes)
+
+
+def _openings(items: list) -> set[str]:
+    """A word boundary, then _letters; {''} when a match may start otherwise."""
+    op, value = items[0] if items else (None, None)
+    if op is _sre.SUBPATTERN:
+        return _openings(list(value[-1]) + items[1:])
+    if op is _sre.BRANCH:
+        return set().union(*(_openings(list(branch) + items[1:]) for branch in value[1]))
+    return _letters(items[1:]) if op is _sre.AT and value is _sre.AT_BOUNDARY else {""}
+
+
+def _letters(items: list) -> set[str]:
+    """The lower-case letters that a parsed pattern's matches start with, one string per way to start, with a
+    space at the end when no letter of the same word can follow them."""
+    op, value = items[0] if items else (None, None)
+    if op is _sre.LITERAL:
+        if chr(value).isascii() and chr(value).isalpha():
+            return {chr(value).lower() + rest for rest in _letters(items[1:])}
+        return {""} if chr(value) in CASE_ODD else {" "}
+    if op is _sre.SUBPATTERN:
+        return _letters(list(value[-1]) + items[1:])
+    if op is _sre.BRANCH:
+        return set().union(*(_letters(list(branch) + items[1:]) for branch in value[1]))
+    if op in (_sre.ASSERT, _sre.ASSERT_NOT):  # a lookaround reads nothing: the letters are what follows
+        return _letters(items[1:])
+    if op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT):
+        low, high, body = value
+        found = _letters(list(body) + (items[1:] if high == 1 else [])) if high else set()
+        return found | _letters(items[1:]) if low == 0 else found
+    if op is _sre.AT and value is _sre.AT_BOUNDARY or op is _sre.IN and value == [(_sre.CATEGORY, _sre.CATEGORY_SPACE)]:
+        return {" "}
+    return {""}
+
+
+def match_at(pattern: re.Pattern, text: str, offsets, end: int):
+    """pattern.finditer(text, offsets[0], end) when every match starts at one of the ascending offsets: in a
+    case-faithful text, at the words (word_offsets) that the pattern's openings admit."""
+    stop = 0
+    for offset in offsets:
+        if offset >= stop:
+            match = pattern.match(text, offset, end)
+            if match:
+                stop = match.end()
+                yield match
+
 
 # Capitalised words that do not start or make a place name.
 NOT_PLACE_WORDS = frozenset("""
@@ -247,13 +359,18 @@ SIDE_OF = re.compile(r"\s+side\s+of\b")
 _AFFILIATION = re.compile(r"-(?:backed|led|held|controlled|based|run|allied|aligned|occupied|made|born)$", re.I)
 
 
+def _not_place_word(word: str) -> bool:
+    return word.lower().strip("'’") in NOT_PLACE_WORDS or "-" in word and bool(_AFFILIATION.search(word)) \
+        or word.endswith(("'s", "’s")) and word[:-2].lower() in NOT_PLACE_WORDS
+
+
+@lru_cache(maxsize=4096)
 def _clean_name(name: str) -> tuple[int, str]:
     """Strip leading non-place words; returns (chars stripped, rest)."""
     words = name.split()
     drop = 0
     stripped = 0
-    while drop < len(words) and (words[drop].lower().strip("'’") in NOT_PLACE_WORDS or _AFFILIATION.search(words[drop])
-                                 or re.sub(r"['’]s$", "", words[drop]).lower() in NOT_PLACE_WORDS):
+    while drop < len(words) and _not_place_word(words[drop]):
         stripped += len(words[drop]) + 1
         drop += 1
     rest = " ".join(words[drop:])
@@ -269,13 +386,20 @@ def find_places(text: str, start: int, end: int, taken: list[Mention]) -> list[M
             found.append(Mention(s, e, text[s:e], "place", name, hint=hint))
 
     # The facility and area patterns are slow to try; a sentence without one of their nouns cannot match them.
-    lowered = " ".join(text[start:end].lower().split())
-    words = set(WORDS.findall(lowered))
+    segment = text[start:end]
+    lowered = " ".join(segment.lower().split())
+    words = lowered_words(segment)
     facilities = not words.isdisjoint(FACILITY_WORDS)
     areas = not words.isdisjoint(AREA_WORDS)
-    facility_of = facilities and " of " in lowered and any(f"{noun} of" in lowered for noun in FACILITY_NOUNS)
-    area_of = areas and " of " in lowered and any(f"{noun} of" in lowered for noun in AREA_OF_NOUNS)
-    for match in (FACILITY_POSSESSIVE.finditer(text, start, end) if facilities else ()):
+    facility_of = facilities and " of " in lowered and any(cue in lowered for cue in FACILITY_OF_CUES)
+    area_of = areas and " of " in lowered and any(cue in lowered for cue in AREA_OF_CUES)
+    # ... nor without the noun's last word, nor the possessive or the 'and' the pattern spells out
+    faithful = case_faithful(segment)
+    facilities = facilities and (not faithful or not words.isdisjoint(FACILITY_HEADS))
+    owned = facilities and ("'s" in segment or "’s" in segment)
+    areas_after = areas and "and" in segment and (not faithful or not words.isdisjoint(PLURAL_AREAS))
+    areas = areas and (not faithful or not words.isdisjoint(AREA_HEADS))
+    for match in (FACILITY_POSSESSIVE.finditer(text, start, end) if owned else ()):
         skip, city = _clean_name(match.group(1))
         if city:
             noun = match.group(2).lower()
@@ -306,19 +430,17 @@ def find_places(text: str, start: int, end: int, taken: list[Mention]) -> list[M
         name = re.sub(r"['’]s?$", "", name)  # "Aleppo's countryside"
         if name:
             add(match.start(1) + skip, match.end(), name, AREA_NOUNS[match.group(2).lower()])
-    for match in (AREAS_AFTER_NAMES.finditer(text, start, end) if areas else ()):
+    for match in (AREAS_AFTER_NAMES.finditer(text, start, end) if areas_after else ()):
         for group in (1, 2):
             skip, name = _clean_name(match.group(group))
             if name:
                 add(match.start(group) + skip, match.end(group), name, "admin1")
     for match in BARE_NAME.finditer(text, start, end):
-        skip, name = _clean_name(match.group(0))
-        possessive = name.endswith(("'s", "’s", "'", "’"))
-        if possessive:
-            name = name[:-2] if name.endswith(("s", )) and name[-2:-1] in "'’" else name[:-1]
-        s = match.start() + skip
-        if not name or name.lower() in NOT_PLACE_WORDS or name.rsplit(None, 1)[-1].lower() in NOT_PLACE_HEADS:
+        bare = _bare_name(match.group(0))
+        if bare is None:
             continue
+        skip, name, possessive = bare
+        s = match.start() + skip
         if any(s < m.end and m.start < s + len(name) for m in taken) or _looks_like_person(text, s, name):
             continue
         if s == start and " " not in name and name.endswith(("ly", "ed", "ing")):
@@ -333,6 +455,23 @@ def find_places(text: str, start: int, end: int, taken: list[Mention]) -> list[M
             metonym = True
         found.append(Mention(s, s + len(name), text[s:s + len(name)], "place", name, metonym=metonym))
     return _drop_overlaps(found)
+
+
+@lru_cache(maxsize=4096)
+def _bare_name(written: str) -> tuple[int, str, bool] | None:
+    """(chars skipped, name, whether possessive) of a capitalised name that may be a place's, or None."""
+    skip, name = _clean_name(written)
+    possessive = name.endswith(("'s", "’s", "'", "’"))
+    if possessive:
+        name = name[:-2] if name.endswith(("s", )) and name[-2:-1] in "'’" else name[:-1]
+    if not name or name.lower() in NOT_PLACE_WORDS or name.rsplit(None, 1)[-1].lower() in NOT_PLACE_HEADS \
+            or any(word.lower() in PERSON_TITLES for word in name.split()[1:]):
+        return None  # "Defence Minister Yoav Gallant" is a person
+    return skip, name, possessive
+
+
+PERSON_TITLES = frozenset("minister president general colonel commander spokesman spokesperson spokeswoman governor "
+                          "mayor secretary ambassador envoy".split())
 
 
 AREA_AFTER = re.compile(r"\s+(?:area|region|district|countryside|oil\s+field|gas\s+field|field|dam|outskirts|suburbs|"
@@ -350,8 +489,19 @@ PERSON_AFTER = re.compile(r"^\s*,\s*(?:a|an|the)\s+(?:\w+\s+){0,3}(?:spokes\w+|c
                           r"added|explained|noted|stated)\b", re.I)
 
 
+_PERSON_STARTS = openings(PERSON_BEFORE)
+
+
 def _looks_like_person(text: str, start: int, name: str) -> bool:
     """A name preceded by a title or role ('President Bashar al-Assad'), or introduced as someone."""
     before = text[max(0, start - 40):start]
     after = text[start + len(name):start + len(name) + 60]
-    return bool(PERSON_BEFORE.search(before) or (" " in name and PERSON_AFTER.match(after)))
+    return _title_before(before) or bool(" " in name and PERSON_AFTER.match(after))
+
+
+def _title_before(before: str) -> bool:
+    """PERSON_BEFORE.search(before), tried only at the words a match can start with (see match_at)."""
+    if not case_faithful(before):
+        return PERSON_BEFORE.search(before) is not None
+    return any(PERSON_BEFORE.match(before, word.start()) for word in WORDS.finditer(before.lower())
+               if _PERSON_STARTS.admit(word.group()))

@@ -10,6 +10,7 @@ _ABBREVIATIONS = frozenset(
     "sep sept oct nov dec u.s u.n u.k e.g i.e al approx est".split()
 )
 _END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])")
+_LAST_WORD = re.compile(r"([\w.]+)[.!?]*[\"'”’)\]]*$")
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ def _split(text: str, start: int, end: int) -> list[tuple[int, int]]:
     cursor = start
     for match in _END.finditer(text, start, end):
         stop = match.end()
-        word = re.search(r"([\w.]+)[.!?]*[\"'”’)\]]*$", text[cursor:stop])
+        word = _LAST_WORD.search(text[cursor:stop].rsplit(None, 1)[-1])  # it holds no space
         token = (word.group(1) if word else "").lower().rstrip(".")
         if token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha()):
             continue

@@ -10,6 +10,7 @@ import hashlib
 import json
 import mmap
 import os
+import re
 import sqlite3
 import sys
 from array import array
@@ -22,7 +23,7 @@ from zlib import crc32
 from ..files import replacing
 from .names import fold, skeleton
 
-FORMAT = 13  # bump when the compiled layout or the folding rules change
+FORMAT = 15  # bump when the compiled layout or the folding rules change
 MIN_POPULATION = 500
 
 SCHEMA = """
@@ -266,6 +267,24 @@ def _country_centres(cities: dict) -> dict[str, tuple[float, float]]:
     return {cc: (round(a[0] / a[2], 4), round(a[1] / a[2], 4)) for cc, a in sums.items() if a[2]}
 
 
+# Words naming the type of a first-level area, which running text leaves out: "Anhui Sheng" is "Anhui",
+# "Guangxi Zhuangzu Zizhiqu" (with its people's name) "Guangxi", "Mazovia Voivodeship" "Mazovia".
+_ADMIN_TYPE_WORDS = re.compile(
+    r"(?:\s+\w+zu|\s+Uygur)?\s+(?:Sheng|Zizhiqu|Province|Autonomous Region|Region|Oblast|Governorate|"
+    r"Voivodeship|Prefecture|Krai|Kray|Avtonomnyy Okrug|Okrug)$")
+_POSITION_WORDS = frozenset("north south east west northern southern eastern western central upper lower "
+                            "middle capital greater northeast northwest southeast southwest".split())
+
+
+def bare_admin_name(name: str) -> str:
+    """A first-level area's name without the word for its type ("Anhui Sheng" → "Anhui"), or the name when
+    what is left says only where it lies ("Northern Region")."""
+    bare = _ADMIN_TYPE_WORDS.sub("", name).strip()
+    if not bare or all(word in _POSITION_WORDS for word in re.split(r"[\s-]+", bare.lower())):
+        return name
+    return bare
+
+
 ADMIN1_FORMS = ("{} State", "State of {}", "{} Province", "Province of {}", "{} Region", "{} Oblast",
                 "{} Governorate", "{} Department", "{} County", "{} Prefecture")
 
@@ -303,6 +322,9 @@ def admin_areas() -> tuple[dict[tuple[str, str, str], str], list[tuple[Row, list
             rows.append(((a2, lat, lon, "admin2", cc, a1, 0, "backbone", f"admin2:{cc}:{a1}:{a2}"), names))
         else:
             names = [a1, *(form.format(a1) for form in ADMIN1_FORMS)]
+            bare = bare_admin_name(a1)
+            if bare != a1:
+                names += [bare, *(form.format(bare) for form in ADMIN1_FORMS)]
             rows.append(((a1, lat, lon, "admin1", cc, a1, 0, "backbone", f"admin1:{cc}:{a1}"), names))
     return located, rows
 
@@ -332,6 +354,8 @@ def country_names(name: str, iso3: str, facts: dict) -> list[str]:
     """Every name a country goes by: its own, ISO3, other spellings (two-letter codes only for US and UK),
     demonym and its plural, and translations."""
     names = [name, iso3]
+    if name.startswith("The "):  # "The Netherlands" is "Netherlands" in running text
+        names.append(name[4:])
     for alt in facts.get("altSpellings", ()):
         if len(alt) > 2 or alt in ("US", "UK"):
             names.append(alt)
@@ -340,6 +364,15 @@ def country_names(name: str, iso3: str, facts: dict) -> list[str]:
         names += [demonym, demonym + "s"]
     names += [v for v in (facts.get("translations") or {}).values() if v]
     return names
+
+
+# The adjectives news uses for continents, as countries have their demonyms ("European leaders"); the
+# European Union is drawn as Europe, at the precision of a continent.
+CONTINENT_ADJECTIVES = {
+    "Africa": ["African"], "Asia": ["Asian"], "Europe": ["European", "European Union", "EU"],
+    "North America": ["North American"], "South America": ["South American"], "Oceania": ["Oceanian"],
+    "Antarctica": ["Antarctic"],
+}
 
 
 def country_aliases() -> dict[str, list[str]]:
@@ -387,6 +420,7 @@ def backbone_rows() -> tuple[list[tuple[Row, list[str]]], dict[str, object]]:
     for continent in sorted(cache.get_continents().values(), key=lambda c: c["name"]):
         names = [continent["name"]] + [a["name"] for a in continent.get("alternateNames", ())
                                        if a.get("lang") in ("en", "fr", "es", "de", "ar", "ru")]
+        names += CONTINENT_ADJECTIVES.get(continent["name"], [])
         rows.append(((continent["name"], float(continent["lat"]), float(continent["lng"]), "continent", "", "",
                       int(continent.get("population") or 0), "backbone", f"geonames:{continent['geonameId']}"),
                      names))

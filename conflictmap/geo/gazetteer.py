@@ -282,10 +282,10 @@ def _score(entry: tuple, match: str, base: float, own: bool, countries: tuple[st
         elif kind_hint != "settlement" or kind not in SETTLEMENT_KINDS:
             score -= 0.4
             reasons.append(f"kind {kind} does not fit the text's '{kind_hint}' (-0.4)")
-    elif kind == "country" and match == "exact":
+    elif kind in ("country", "continent") and match == "exact":
         bonus = 0.8 if not countries or country in countries else 0.3
         score += bonus
-        reasons.append(f"a country's name (+{bonus})")
+        reasons.append(f"a {kind}'s name (+{bonus})")
     elif kind in ("admin1", "admin2"):
         pass  # weighed against same-named towns in candidates()
     elif kind in SETTLEMENT_KINDS:
@@ -341,7 +341,8 @@ def _admin_or_town(ranked: list[tuple]) -> list[tuple]:
                 return abs(town[1] - lat) + abs(town[2] - lon) < 1.5  # no admin recorded: near its centre
 
             near = [town for town in towns if town[4] == country and inside(town)]
-            bare = skeleton(fold(ADMIN_WORDS.sub("", name))) if near else ""  # its name without "province" etc.
+            # its name without "province", "krai", "sheng" etc.
+            bare = skeleton(fold(ADMIN_WORDS.sub("", backbone_module.bare_admin_name(name)))) if near else ""
             twin = any(skeleton(town[0]) == bare for town in near)
             change, why = (-0.3, "a town of the same name is there (-0.3)") if twin else \
                 (0.2 if kind == "admin1" else 0.0, "an admin area with no town of that name (+0.2)")

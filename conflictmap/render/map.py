@@ -142,9 +142,29 @@ def figures_html(figures: tuple[ResolvedFigure, ...] | list[ResolvedFigure]) -> 
     return "".join(parts)
 
 
+_POPUPS: dict[tuple, tuple[tuple, str]] = {}
+
+
+def forget_popups() -> None:
+    """Let go of the popups remembered so far (a new build starts: the last one's places may be freed)."""
+    _POPUPS.clear()
+
+
 def popup_body(assessment: Assessment, profile: Profile, articles: dict[str, Article],
                changes: list[ChangeOfHands] = ()) -> str:
-    """Changes of hands, figures, then every claim grouped by side with its source, article and sentence."""
+    """Changes of hands, figures, then every claim grouped by side with its source, article and sentence.
+    (Remembered for the same objects: the map and the KML show the same popups.)"""
+    key = (id(assessment), id(profile), id(articles), tuple(changes))
+    known = _POPUPS.get(key)
+    if known is None:
+        if len(_POPUPS) > 20_000:
+            _POPUPS.clear()
+        known = _POPUPS[key] = ((assessment, profile, articles), _popup_body(assessment, profile, articles, changes))
+    return known[1]  # the objects are kept alive with the text, so their ids stay theirs
+
+
+def _popup_body(assessment: Assessment, profile: Profile, articles: dict[str, Article],
+                changes: list[ChangeOfHands]) -> str:
     parts = [changes_html(list(changes), profile), figures_html(assessment.figures)]
     grouped: dict[str, list[ResolvedClaim]] = defaultdict(list)
     for item in assessment.claims:
