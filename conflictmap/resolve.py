@@ -130,7 +130,19 @@ def acceptable(claim: Claim | Figure, gazetteer: Gazetteer) -> list[Candidate]:
         found.append(candidate)
     bare = CAMP_NOUN.sub("", claim.place_hint)
     if not found and claim.kind_hint == "camp" and bare and bare != claim.place_hint:
-        return acceptable(replace(claim, place_hint=bare), gazetteer)  # "the Djibo military camp": at Djibo
+        return [_camp_at(c, claim.place_hint) for c in acceptable(replace(claim, place_hint=bare), gazetteer)
+                if c.place.kind in SETTLEMENT_KINDS]
+    return _areas_first(hint, found)
+
+
+def _camp_at(town: Candidate, name: str) -> Candidate:
+    """"The Djibo military camp", which no gazetteer holds: a place of its own at the town's point (its capture
+    is not the town's), as precise as the town's."""
+    place = replace(town.place, name=name, kind="camp", id=f"{town.place.id}/{name.casefold()}")
+    return replace(town, place=place, reasons=town.reasons + (f"placed at {town.place.name}, the town it is named after",))
+
+
+def _areas_first(hint: str, found: list[Candidate]) -> list[Candidate]:
     if hint in ("admin1", "admin2", "region"):  # "Aleppo province": the area, when the gazetteer has it
         areas = [c for c in found if c.place.precision in (Precision.ADMIN1, Precision.DISTRICT)]
         return areas or found

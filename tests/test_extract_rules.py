@@ -614,3 +614,55 @@ def test_neighbourhoods_in_a_quarter_of_the_city_are_part_of_the_city_last_named
     text = ("Rebels entered Aleppo on Friday. Currently, only a few neighborhoods in the northeast, which are under "
             "the control of Kurdish forces allied with Damascus, are showing resistance.")
     assert ("Aleppo", "sdf", "contested") in current(text)
+
+
+# --- from the review of these rules ---------------------------------------------------------------------
+
+def test_a_town_opening_a_sentence_is_not_an_opening_word():
+    assert current("Saraqib, an Idlib town, was captured by HTS fighters on Friday.") == \
+        [("Saraqib", "opposition", "captured")]
+
+
+def test_the_claims_of_a_group_that_stay_theirs_or_unattributed_never_the_outlets():
+    text = "The claims made by the armed groups that they have seized Saraqib could not be verified."
+    assert [(c[1], c[3]) for c in claims(text)] in ([], [("unknown", "unattributed reports")])
+
+
+def test_its_troops_after_reports_from_someone_are_not_the_reporters():
+    assert current("Damascus dismissed reports from rebel bloggers that its troops had withdrawn from Sarmin.") \
+        != [("Sarmin", "unknown", "withdrawn")]
+
+
+def test_the_speaker_of_the_sentence_before_is_not_who_their_fighters_are():
+    assert current("The army said HTS had shelled Sarmin. Their fighters later entered Saraqib.")[-1] == \
+        ("Saraqib", "opposition", "contested")
+
+
+def test_districts_in_the_east_are_no_city_part():
+    assert current("Rebels still hold Idlib. Russian troops have captured several districts in the east.") == \
+        [("Idlib", "opposition", "controlled")]
+
+
+def test_the_group_is_never_a_state_army_in_any_war():
+    text = "The Syrian army shelled Sarmin. The group said its fighters had seized Saraqib."
+    assert ("Saraqib", "government", "captured") not in current(text)
+
+
+def test_a_union_speaking_of_its_members_is_no_armed_side():
+    assert current("The teachers' union said its members had fled Sarmin.") == []
+
+
+def test_a_transcripts_turn_is_its_speakers_word_named_as_the_article_names_them():
+    text = ("Transcript of the briefing by the army spokesman, General Ali Mayhoub.\n\n"
+            "QUESTION (AFP): General, can you confirm that rebels hold Saraqib?\n\n"
+            "MAYHOUB: No. The army controls Saraqib.")
+    assert [(c[0], c[1], c[2], c[3]) for c in claims(text)] == \
+        [("Saraqib", "government", "controlled", "General Ali Mayhoub")]
+
+
+def test_a_dateline_in_capitals_is_no_speaker():
+    assert [c[3] for c in claims("ALEPPO: Rebels captured Sarmin on Friday.")] == ["article"]
+
+
+def test_a_question_is_no_claim():
+    assert current("Is it true that rebels have captured Saraqib?") == []

@@ -156,3 +156,20 @@ def test_a_spelling_variant_far_from_the_place_named_beside_it_is_left_unresolve
                                     "the army said.\n")
     result = build([tmp_path], gazetteer=gazetteer, store=None)
     assert [item.place for item in result.claims if "Novotoretske" in item.claim.place_as_written] == [None]
+
+
+def test_a_camp_no_gazetteer_holds_is_placed_at_its_town_as_a_place_of_its_own(gazetteer):
+    from conflictmap.model import Claim, Source, Status
+    from conflictmap.resolve import resolve_claims
+    claim = Claim(article_id="a", article_name="a.txt", place_as_written="the Djibo military camp",
+                  place_hint="Djibo military camp", kind_hint="camp", actor="JNIM", side="jnim",
+                  status=Status.CAPTURED, source=Source(name="article", kind="article"), quote="...", start=0, end=3,
+                  rule="test", region=("BF",))
+    place = resolve_claims([claim], gazetteer).resolved[0].place
+    town = gazetteer.candidates("Djibo", ("BF",))[0].place
+    assert (place.lat, place.lon) == (town.lat, town.lon) and place.id != town.id and place.kind == "camp"
+
+
+def test_a_folded_likeness_earns_no_main_name_bonus(gazetteer):
+    # "El Hamma" folds like "Hama" (articles and doubled letters go), but Hama is the name as written
+    assert gazetteer.candidates("Hama")[0].place.country == "SY"

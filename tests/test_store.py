@@ -405,7 +405,9 @@ def test_watch_rebuilds_when_an_article_arrives_and_stops_on_ctrl_c(tmp_path):
     articles = tmp_path / "articles"
     articles.mkdir()
     shutil.copy(sorted(SEEDS.glob("*.txt"))[0], articles / "first.txt")
-    run = run_cli("build", str(articles), "-o", "out", "--watch", "--interval", "0.2", cwd=tmp_path)
+    # Ctrl-C as a terminal sends it, even when the tests run where SIGINT is ignored (a background job)
+    run = run_cli("build", str(articles), "-o", "out", "--watch", "--interval", "0.2", cwd=tmp_path,
+                  preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     lines: queue.Queue = queue.Queue()
     threading.Thread(target=lambda: [lines.put(line) for line in run.stderr], daemon=True).start()
 

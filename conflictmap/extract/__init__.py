@@ -85,7 +85,7 @@ EVENT_OBJECT = re.compile(r"^\s*(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,2}?(?:vigil|fu
 ANAPHOR_NOUNS = ("city", "town", "village", *sorted({noun.split()[-1] for noun in FACILITY_NOUNS}))
 ANAPHOR_CUE = re.compile(r"\bthe\s+(?:[\w-]+\s+)*?(?:" + "|".join(map(re.escape, ANAPHOR_NOUNS)) + ")", re.I)
 # Parts of the city last named: "a few neighbourhoods in the northeast"
-CITY_PART = re.compile(r"\b(?:neighbou?rhoods?|districts?|quarters?)\s+in\s+the\s+(?:north|south|east|west|"
+CITY_PART = re.compile(r"\b(?:neighbou?rhoods?|quarters?)\s+in\s+the\s+(?:north|south|east|west|"
                        r"north-?east|north-?west|south-?east|south-?west|centre|center)\b(?!\s+of\b)", re.I)
 # Places as the article names them anew: "the city", "the town" refer back to the last such place.
 ANAPHORIC_PLACE = re.compile(r"\bthe\s+(city|town|village)(?:\s+(?:centre|center))?\b(?!\s+of\b)", re.I)
@@ -109,7 +109,8 @@ class _Context:
     sentence_subject: tuple[Mention, int] | None = None  # the actor of the sentence's last active trigger, its end
     sentence_places: list[Mention] = field(default_factory=list)  # the places the sentence names
     sentence_start: int = 0
-    before: Mention | None = None  # the side that opened the sentence before (a state named for its government too)
+    speaker: Source | None = None  # who speaks the paragraph in a transcript ("EKENGE: The enemy entered ...")
+    sentence_opener: Mention | None = None  # the side that opened the sentence before (a state named for its government too)
     cues: list[tuple[int, int]] = field(default_factory=list)  # (offset, trigger number) of the article's cue words
     plain: str = ""  # the text with quote marks blanked out
     figures: list[Figure] = field(default_factory=list)
@@ -142,6 +143,8 @@ def _sentence_claims(sentence: Sentence, ctx: _Context) -> list[Claim]:
     if sentence.paragraph != ctx.paragraph:
         ctx.paragraph = sentence.paragraph
         ctx.paragraph_source = None
+        ctx.sentence_opener = None
+        ctx.speaker = _speaker(sentence.text, ctx)
     names = matcher_for(ctx.profile).find(text, sentence.start, sentence.end)
     places = find_places(text, sentence.start, sentence.end, names)
     places += [m for m in names if m.kind == "place"]  # "rebels entered Damascus": a capital as a place
@@ -183,7 +186,9 @@ def _sentence_claims(sentence: Sentence, ctx: _Context) -> list[Claim]:
                 found.append(claim)
     found = _before_the_change(found)
     # remember for the sentences that follow
-    ctx.before = next((a for a in actors if a.side and not text[sentence.start:a.start].strip(" \"“'‘")), None)
+    opener = next((a for a in actors if a.side and not text[sentence.start:a.start].strip(" \"“'‘")), None)
+    speaks = opener is not None and any(a.scope_start >= opener.end for a in attributions)
+    ctx.sentence_opener = None if speaks else opener  # "The army said ...": the speaker is not who "its" are
     for attribution in attributions:
         if attribution.whole_sentence and not attribution.source.is_article and attribution.source.kind != "anonymous":
             ctx.paragraph_source = attribution.source
@@ -259,24 +264,30 @@ def _statement(article: Article, profile: Profile) -> tuple[int, int, Source] | 
     return None
 
 
+def _settlement(p: Mention, text: str) -> bool:
+    """A town named in its own right, not to locate another ("near Pokrovsk", "to the town of")."""
+    return p.hint in ("", "city", "town", "village") and not p.metonym and not p.side and not LOCATION_BEFORE.search(
+        text[max(0, p.start - 30):p.start]) and not re.search(r"\bto\s+(?:the\s+)?$", text[max(0, p.start - 6):p.start])
+
+
 def _anaphoric_places(text: str, sentence: Sentence, places: list[Mention], ctx: _Context) -> list[Mention]:
     """'the city', 'the international airport': refer back to the last city named."""
     extra: list[Mention] = []
     lowered = sentence.text.lower()  # a cheaper test first: the word "the", and a noun
-    if "in the" in lowered and ("neighb" in lowered or "district" in lowered or "quarter" in lowered):
+    if "in the" in lowered and ("neighb" in lowered or "quarter" in lowered):
         for match in CITY_PART.finditer(text, sentence.start, sentence.end):  # "neighbourhoods in the northeast"
-            named = [p for p in places if p.end <= match.start() and p.hint in ("", "city") and not p.metonym]
-            referent = (named or [p for p in ctx.last_places if p.hint in ("", "city") and not p.metonym] or [None])[-1]
-            if referent is not None and not any(p.start <= match.start() < p.end for p in places):
+            named = [p for p in (*ctx.last_places, *places) if p.end <= match.start() and _settlement(p, text)]
+            referent = named[-1] if named else None
+            if referent is not None and match.start() - referent.end <= 300 \
+                    and not any(p.start <= match.start() < p.end for p in places):
                 extra.append(Mention(match.start(), match.end(), match.group(0), "place", referent.name, hint="city"))
     if case_faithful(sentence.text) and not ("the" in lowered_words(sentence.text)
                                              and any(noun in lowered for noun in ANAPHOR_NOUNS)) \
             or not ANAPHOR_CUE.search(text, sentence.start, sentence.end):
         return extra
 
-    def settlement(p: Mention) -> bool:  # a place named in its own right, not to locate another
-        return p.hint in ("", "city", "town", "village") and not p.metonym and not p.side and not LOCATION_BEFORE.search(
-            text[max(0, p.start - 30):p.start]) and not re.search(r"\bto\s+(?:the\s+)?$", text[max(0, p.start - 6):p.start])
+    def settlement(p: Mention) -> bool:
+        return _settlement(p, text)
 
     earlier = cache(lambda: [p for p in ctx.last_places if settlement(p)])  # worked out when first asked
     for match in ANAPHORIC_PLACE.finditer(text, sentence.start, sentence.end):
@@ -564,14 +575,16 @@ CLAIMS_BY = re.compile(r"\b(?:claims?|reports?|assertions?|allegations?)\s+(?:ma
                        r"(?P<who>(?:the\s+)?[\w'’-]+(?:\s+[\w'’-]+){0,3}?)\s+(?:on\s+[\w\s]{1,25}?\s+)?that\s+$", re.I)
 # A speaker of no known side that "its forces" can belong to: an organisation, not a person or an office
 ORGANISATION_SPEAKER = re.compile(r"^(?:the\s+)?(?:[\w'’-]+\s+){0,4}(?:alliance|coalition|front|movement|group|"
-                                  r"organi[sz]ation|army|council|brigades?|forces|militia|union)$", re.I)
+                                  r"organi[sz]ation|army|council|brigades?|forces|militia)$", re.I)
 
 
 def _pronoun_referent(pronoun: re.Match, attributions: list[Attribution], ctx: _Context,
                       actors: list[Mention]) -> Mention | None:
     text = ctx.article.text
-    claimant = CLAIMS_BY.search(text, max(0, pronoun.start() - 120), pronoun.start())
-    if claimant is not None:  # "the claims by the armed groups that they have seized X": they are the claimants
+    claimant = CLAIMS_BY.search(text, max(ctx.sentence_start, pronoun.start() - 120), pronoun.start()) \
+        if re.match(r"they\b|the\s+group", pronoun.group(0), re.I) else None
+    if claimant is not None and not any(ctx.sentence_start <= a.start < claimant.start() for a in actors):
+        # "Regarding the claims by the armed groups that they have seized X": they are the claimants
         named = [a for a in actors if claimant.start("who") <= a.start and a.end <= claimant.end("who")]
         if named:
             return named[-1]
@@ -585,7 +598,8 @@ def _pronoun_referent(pronoun: re.Match, attributions: list[Attribution], ctx: _
             source = attribution.source
             return Mention(pronoun.start(), pronoun.end(), source.name, "actor", source.name, side=source.side)
         if attribution.scope_start <= pronoun.start() <= attribution.scope_start + 12 \
-                and re.match(r"its\b", pronoun.group(0), re.I) and ORGANISATION_SPEAKER.match(attribution.source.name):
+                and re.match(r"its\s+(?:forces|troops|fighters|units|men|militants)\b", pronoun.group(0), re.I) \
+                and ORGANISATION_SPEAKER.match(attribution.source.name):
             source = attribution.source  # "The Alliance claimed that its forces ...": its forces, whoever it is
             return Mention(pronoun.start(), pronoun.end(), source.name, "actor", source.name, side=UNKNOWN_SIDE)
     if re.match(r"we|our\b", pronoun.group(0), re.I):  # a statement in the first person: its author
@@ -596,9 +610,9 @@ def _pronoun_referent(pronoun: re.Match, attributions: list[Attribution], ctx: _
         author = next((s for s in reversed(ctx.attributor.history) if s.side), None)
         if author is not None:
             return Mention(pronoun.start(), pronoun.end(), author.name, "actor", author.name, side=author.side)
-    if ctx.before is not None and re.match(r"its|their", pronoun.group(0), re.I) \
-            and not ctx.article.text[ctx.sentence_start:pronoun.start()].strip(" \"“'‘"):
-        return ctx.before  # "Israel has declared war. Its aircraft struck ...": who opened the sentence before
+    if ctx.sentence_opener is not None and re.match(r"its|their", pronoun.group(0), re.I) \
+            and not text[ctx.sentence_start:pronoun.start()].strip(" \"“'‘"):
+        return ctx.sentence_opener  # "Israel has declared war. Its aircraft struck ...": who opened the sentence before
     before = [a for a in actors if a.end <= pronoun.start() and not a.metonym and not a.held
               and not _possessive(a, ctx.article.text)]
     if not before and ctx.statement is not None and ctx.statement[0] <= pronoun.start() < ctx.statement[1] \
@@ -834,13 +848,18 @@ def _passive_subject(trigger_start: int, text: str, sentence: Sentence,
     return [(place, _is_partial(lead))]
 
 
+# A sentence adverb before the first comma ("Currently,", "Meanwhile,"): not a place an aside could follow
+OPENING_WORD = re.compile(r"\s*(?:[a-z]+ly|meanwhile|however|now|today|yesterday|tonight|separately|elsewhere|still|"
+                          r"overnight|later|earlier|instead|nonetheless|moreover|also|then|there|here)\s*", re.I)
+
+
 def _asides(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Comma-closed asides between start and end (", a strategic town on the M5,"): their places are not subjects."""
     commas = [m.start() for m in re.finditer(",", text[start:end])]
     spans = []
     for left, right in zip(commas, commas[1:]):
         piece = text[start + left + 1:start + right]
-        if left == commas[0] and len(text[start:start + left].split()) <= 1:
+        if left == commas[0] and OPENING_WORD.fullmatch(text, start, start + left):
             continue  # "Currently, only a few neighbourhoods ...,": the comma after an opening word opens no aside
         if PARENTHETICAL_SEGMENT.match(piece):
             spans.append((start + left, start + right))
@@ -863,6 +882,8 @@ def _make_claim(ctx: _Context, sentence: Sentence, trigger: Trigger, t_start: in
         return None
     if rule == "controls" and re.search(r"\bthe\s+$", text[max(0, t_start - 5):t_start], re.I):
         return None  # "the occupied West Bank" describes the place; it reports no claim
+    if sentence.text.rstrip(" \"”’)").endswith("?"):
+        return None  # "Can you confirm that Nyabibwe is under the control of the rebels?": a question
     is_point = place.hint in POINT_HINTS
     is_area = place.hint in ("admin1", "region")
     partial = partial or bool(CITY_PART.match(place.text))
@@ -943,11 +964,43 @@ def _source_for(position: int, attributions: list[Attribution], ctx: _Context,
     if covering:
         best = max(covering, key=lambda a: a.scope_start)
         return best.source, best.denial
+    if ctx.speaker is not None:
+        return ctx.speaker, False  # a turn of a transcript: its speaker says it
     if ctx.paragraph_source is not None and CONTINUATION.match(sentence.text):
         return ctx.paragraph_source, False
     if ctx.statement is not None and ctx.statement[0] <= position < ctx.statement[1]:
         return ctx.statement[2], False  # a sentence of a published statement: its author says it
     return article_source(), False
+
+
+# A transcript's turn: "EKENGE: ...", "MUYAYA (opening statement): ...", "CORRESPONDENT (Espoir Bahati): ..."
+SPEAKER_LABEL = re.compile(r"\s*(?P<label>[A-Z][A-Z'’.-]+(?:\s+[A-Z][A-Z'’.-]+){0,3})(?:\s*\((?P<aside>[^)]{1,60})\))?\s*:\s")
+REPORTER_ROLES = frozenset({"CORRESPONDENT", "REPORTER"})
+HOST_ROLES = frozenset({"Q", "QUESTION", "PRESENTER", "ANCHOR", "HOST", "INTERVIEWER", "MODERATOR"})
+
+
+def _speaker(opening: str, ctx: _Context) -> Source | None:
+    """The speaker a paragraph opens with in a transcript, as the article names them in full: the reporter
+    named in brackets after CORRESPONDENT, or the person whose surname the label is ("EKENGE" → "General
+    Sylvain Ekenge", found written out in the article). The host's turns are the outlet's; a label the article
+    never gives a full name for (a dateline, "BREAKING") is no speaker."""
+    match = SPEAKER_LABEL.match(opening)
+    if match is None or len(match.group("label")) < 2:
+        return None
+    label, aside = match.group("label"), match.group("aside") or ""
+    if label in HOST_ROLES:
+        return None  # the outlet's own voice (and its questions are no claims)
+    if label in REPORTER_ROLES:
+        return Source(name=aside.strip(), kind="media") if re.fullmatch(r"[A-Z][\w.'’ -]+", aside.strip()) else None
+    surname = label.split()[-1].title()
+    full = re.search(rf"\b((?:(?:[A-Z][\w.'’-]+|al|el|bin)\s+){{1,3}}){re.escape(surname)}\b", ctx.article.text)
+    if full is None or full.group(1).split()[0].lower() in NOT_NAME_WORDS:
+        return None
+    return Source(name=f"{full.group(1)}{surname}", kind="official")
+
+
+NOT_NAME_WORDS = frozenset("in at of from to the a an near and or by on for with north south east west northern "
+                           "southern eastern western central greater rural old new upper lower".split())
 
 
 def _other_side(side: str, profile: Profile) -> str:

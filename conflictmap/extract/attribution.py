@@ -65,6 +65,12 @@ class Attribution:
     whole_sentence: bool = False
 
 
+# Common nouns that make an actor a state's forces ("the Sudanese army", "Israeli troops"), which "the group"
+# never refers to; in lower case, so that the names of armed groups ("Syrian National Army") are not caught
+STATE_FORCE = re.compile(r"\b(?:army|armed\s+forces|military|government|ministry|police|air\s+force|navy|junta|"
+                         r"regime|troops|soldiers)\b")
+_REPORTED_BY = re.compile(r"(?:\s+(?:made\s+)?(?:by|from|of)\s+(?P<who>[^,;]{1,60}?))?(?:\s+on\s+[\w\s]{1,25}?)?\s+that\b",
+                          re.I)
 _DETERMINER_BEFORE = re.compile(r"\b(?:the|these|those|such|its|their|his|her|our|a|an)\s+$", re.I)
 # "The Alliance, in a statement of 1 November, claimed": an aside between a speaker and its verb
 _STATEMENT_ASIDE = re.compile(r"(?:in|on)\s+(?:a|an|its|their|the)\s+(?:\w+\s+){0,2}(?:statement|communiqu[eé]|post|"
@@ -123,8 +129,9 @@ class Attributor:
             before = sentence[:match.start()].strip()
             scope = (start, start + match.start()) if len(before) > 20 else (np_end, end)
             found.append(Attribution(*scope, source, False, source.side, whole_sentence=True))
-        verbs = [offset for offset, word in word_offsets(sentence) if _VERB_STARTS.admit(word)] if faithful else None
-        for match in (match_at(_VERB_AFTER_SOURCE, sentence, verbs, len(sentence)) if faithful
+        shortcut = faithful and bool(_VERB_STARTS)  # no openings known: search the whole sentence
+        verbs = [offset for offset, word in word_offsets(sentence) if _VERB_STARTS.admit(word)] if shortcut else None
+        for match in (match_at(_VERB_AFTER_SOURCE, sentence, verbs, len(sentence)) if shortcut
                       else _VERB_AFTER_SOURCE.finditer(sentence)):
             verb = match.group(1).lower()
             following = sentence[match.end(1):match.end(1) + 20].split()
@@ -134,7 +141,15 @@ class Attributor:
             if next_word in _NOT_REPORTED:
                 continue
             if _DETERMINER_BEFORE.search(sentence, max(0, match.start(1) - 12), match.start(1)):
-                continue  # "the claims by", "their report": a noun, not a reporting verb
+                # "the claims by the armed groups that ...", "their report that ...": a noun, not a verb; what
+                # follows "that" is still someone's word: the owner's when named, else unattributed reports
+                reported = _REPORTED_BY.match(sentence, match.end(1))
+                if reported is not None:
+                    owner = self._source(text, start + reported.start("who"), start + reported.end("who"), mentions) \
+                        if reported.group("who") else None
+                    owner = owner or Source(name="unattributed reports", kind="anonymous")
+                    found.append(Attribution(start + reported.end(), end, owner, False, owner.side))
+                continue
             if verb in DENIAL_VERBS and not _DENIED_REPORT.match(sentence[match.end(1):match.end(1) + 60]):
                 continue  # "rejected the deal", "denied entry": not a denial of a report
             verb_start = start + match.start()
@@ -261,7 +276,7 @@ class Attributor:
             earlier = [m for m in self._sentence_actors if m.end <= self._np_start and not m.metonym
                        and not re.search(r"['’]s?$", m.text)]
             actor = earlier[0] if earlier else self.last_actor  # the sentence's subject: who "the group" is
-            if actor is not None and actor.side != "government":  # a state's army is not "the group"
+            if actor is not None and not STATE_FORCE.search(actor.text):  # a state's army is not "the group"
                 name = re.sub(r"['’]s?$", "", actor.text)
                 return self._remember(Source(name=name, kind="belligerent", side=actor.side))
         for key, kinds in self._anaphora:

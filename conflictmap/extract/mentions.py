@@ -501,7 +501,7 @@ def _looks_like_person(text: str, start: int, name: str) -> bool:
 
 def _title_before(before: str) -> bool:
     """PERSON_BEFORE.search(before), tried only at the words a match can start with (see match_at)."""
-    if not case_faithful(before):
+    if not case_faithful(before) or not _PERSON_STARTS:
         return PERSON_BEFORE.search(before) is not None
     return any(PERSON_BEFORE.match(before, word.start()) for word in WORDS.finditer(before.lower())
                if _PERSON_STARTS.admit(word.group()))

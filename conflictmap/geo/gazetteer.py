@@ -17,7 +17,7 @@ from . import backbone as backbone_module
 from .curated import KIND_PRECISION, bundled_files, parse_curated, user_files
 from .imported import imported_files
 from .online import AnswerCache, OnlineGeocoder
-from .names import fold, skeleton
+from .names import fold, letters, skeleton
 
 # Kinds a text hint may ask for, and the entry kinds that satisfy it.
 HINT_KINDS = {
@@ -226,7 +226,8 @@ class Gazetteer:
             return self._online_candidates(name, countries)
         neighbours = {n for c in countries for n in self.neighbours.get(c, ())}
         # (score, reasons, entry, match) for every hit; Candidates only for those returned
-        ranked = [_score(entry, match, base, own, countries, neighbours, kind_hint)
+        written = letters(name)  # the main-name bonus goes to the name as written, not to a folded likeness
+        ranked = [_score(entry, match, base, own and letters(entry[0]) == written, countries, neighbours, kind_hint)
                   for entry, match, base, own in hits.values()]
         if not kind_hint:
             ranked = _admin_or_town(ranked)

@@ -56,6 +56,13 @@ def fold(name: str) -> str:
     return _without_articles(text.encode().translate(_ASCII_WORDS).decode().split())
 
 
+@lru_cache(maxsize=65536)
+def letters(name: str) -> str:
+    """A name's letters as written, in ASCII and lower case: unlike `fold`, doubled letters and articles stay
+    ("El Hamma" is not "Hama" written as such)."""
+    return re.sub(r"[^a-z]", "", anyascii(name).lower())
+
+
 def _without_articles(words: list[str]) -> str:
     # Drop articles, but keep a lone word ("As" alone stays "as"); letters written twice once.
     text = " ".join([w for w in words if w not in ARTICLES] or words)
