@@ -655,7 +655,8 @@ def test_a_union_speaking_of_its_members_is_no_armed_side():
 def test_a_transcripts_turn_is_its_speakers_word_named_as_the_article_names_them():
     text = ("Transcript of the briefing by the army spokesman, General Ali Mayhoub.\n\n"
             "QUESTION (AFP): General, can you confirm that rebels hold Saraqib?\n\n"
-            "MAYHOUB: No. The army controls Saraqib.")
+            "MAYHOUB: No. The army controls Saraqib.\n\nQUESTION (Reuters): And the airport?\n\n"
+            "MAYHOUB: I will not say more.")
     assert [(c[0], c[1], c[2], c[3]) for c in claims(text)] == \
         [("Saraqib", "government", "controlled", "General Ali Mayhoub")]
 
@@ -666,3 +667,30 @@ def test_a_dateline_in_capitals_is_no_speaker():
 
 def test_a_question_is_no_claim():
     assert current("Is it true that rebels have captured Saraqib?") == []
+
+
+def test_a_denied_report_stays_denied():
+    assert current("The Syrian army denied the report that rebels had entered Sarmin.") == \
+        [("Sarmin", "government", "denied")]
+
+
+def test_a_dateline_naming_a_place_the_article_names_again_is_no_speaker():
+    text = "SARMIN: Rebels captured Sarmin on Friday.\n\nRebel-held Sarmin was quiet on Saturday."
+    assert {c[3] for c in claims(text)} == {"article"}
+
+
+def test_a_part_of_the_city_is_not_placed_in_a_town_when_the_sentence_names_a_province():
+    text = ("Rebels captured the town of Saraqib on Friday. In Aleppo province, government troops withdrew from "
+            "neighbourhoods in the north.")
+    assert ("Saraqib", "government", "withdrawn") not in current(text)
+
+
+def test_a_statement_followed_by_a_question_is_still_a_statement():
+    assert current("Rebels have captured Saraqib, so who will defend Idlib?") == [("Saraqib", "opposition", "captured")]
+
+
+def test_what_a_speaker_says_others_say_is_not_the_speakers_claim():
+    text = ("Transcript of a briefing by the rebel commander, Colonel Hassan Abboud.\n\n"
+            "ABBOUD: The regime lies when it says the army retook Sarmin.\n\n"
+            "QUESTION (AFP): And Idlib?\n\nABBOUD: The army shelled Idlib overnight.")
+    assert [(c[0], c[2], c[3]) for c in claims(text)] == [("Idlib", "attacked", "Colonel Hassan Abboud")]

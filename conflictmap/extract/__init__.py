@@ -277,7 +277,8 @@ def _anaphoric_places(text: str, sentence: Sentence, places: list[Mention], ctx:
     if "in the" in lowered and ("neighb" in lowered or "quarter" in lowered):
         for match in CITY_PART.finditer(text, sentence.start, sentence.end):  # "neighbourhoods in the northeast"
             named = [p for p in (*ctx.last_places, *places) if p.end <= match.start() and _settlement(p, text)]
-            referent = named[-1] if named else None
+            area = any(p.end <= match.start() and not _settlement(p, text) for p in places)
+            referent = named[-1] if named and not area else None  # "In Aleppo province, ...": not the town before
             if referent is not None and match.start() - referent.end <= 300 \
                     and not any(p.start <= match.start() < p.end for p in places):
                 extra.append(Mention(match.start(), match.end(), match.group(0), "place", referent.name, hint="city"))
@@ -882,7 +883,7 @@ def _make_claim(ctx: _Context, sentence: Sentence, trigger: Trigger, t_start: in
         return None
     if rule == "controls" and re.search(r"\bthe\s+$", text[max(0, t_start - 5):t_start], re.I):
         return None  # "the occupied West Bank" describes the place; it reports no claim
-    if sentence.text.rstrip(" \"”’)").endswith("?"):
+    if sentence.text.rstrip(" \"”’)").endswith("?") and not ANSWER_THEN_QUESTION.search(text, t_end, sentence.end):
         return None  # "Can you confirm that Nyabibwe is under the control of the rebels?": a question
     is_point = place.hint in POINT_HINTS
     is_area = place.hint in ("admin1", "region")
@@ -900,6 +901,8 @@ def _make_claim(ctx: _Context, sentence: Sentence, trigger: Trigger, t_start: in
     first = min([t_start] + [m.start for m in (actor, place) if sentence.start <= m.start < t_start])
     clause_start = sentence.start + max([0] + [m.end() for m in re.finditer(r"[,;:]", text[sentence.start:first])])
     source, denial = _source_for(t_start, attributions, ctx, sentence)
+    if source is ctx.speaker and REPORTED_BEFORE.search(text, sentence.start, t_start):
+        return None  # "KANYUKA: Kinshasa lies when it says the FARDC retook Nyabibwe": not the speaker's claim
     if denial and ASSERTION_AFTER_DENIAL.search(text, sentence.start, t_start):
         denial = False  # "denied that the army had returned, saying the rebels remain in control": an assertion
     if REPORTED_CLAIM.search(text, sentence.start, t_start) and FALSE_AFTER.match(text[t_end:sentence.end]):
@@ -973,6 +976,9 @@ def _source_for(position: int, attributions: list[Attribution], ctx: _Context,
     return article_source(), False
 
 
+# What ends a statement before a question in the same sentence: "Russia captures Pokrovsk: what next?",
+# "Rebels took Saraqib, so who will defend Idlib?"
+ANSWER_THEN_QUESTION = re.compile(r"[:;—–]|,\s+(?:so|but|and|leaving|raising)\b", re.I)
 # A transcript's turn: "EKENGE: ...", "MUYAYA (opening statement): ...", "CORRESPONDENT (Espoir Bahati): ..."
 SPEAKER_LABEL = re.compile(r"\s*(?P<label>[A-Z][A-Z'’.-]+(?:\s+[A-Z][A-Z'’.-]+){0,3})(?:\s*\((?P<aside>[^)]{1,60})\))?\s*:\s")
 REPORTER_ROLES = frozenset({"CORRESPONDENT", "REPORTER"})
@@ -988,19 +994,24 @@ def _speaker(opening: str, ctx: _Context) -> Source | None:
     if match is None or len(match.group("label")) < 2:
         return None
     label, aside = match.group("label"), match.group("aside") or ""
+    turns = re.findall(rf"(?:^|\n)\s*{re.escape(label)}\s*(?:\([^)\n]{{1,60}}\))?\s*:", ctx.article.text)
+    if len(turns) < 2:
+        return None  # a speaker speaks more than once; a dateline ("KYIV:") or a section label opens one paragraph
     if label in HOST_ROLES:
         return None  # the outlet's own voice (and its questions are no claims)
     if label in REPORTER_ROLES:
         return Source(name=aside.strip(), kind="media") if re.fullmatch(r"[A-Z][\w.'’ -]+", aside.strip()) else None
     surname = label.split()[-1].title()
-    full = re.search(rf"\b((?:(?:[A-Z][\w.'’-]+|al|el|bin)\s+){{1,3}}){re.escape(surname)}\b", ctx.article.text)
-    if full is None or full.group(1).split()[0].lower() in NOT_NAME_WORDS:
+    full = re.search(rf"\b((?:(?:[A-Z][a-z'’-]+|[A-Z]\.|al|el|bin)[ \t]+){{1,3}}){re.escape(surname)}\b", ctx.article.text)
+    if full is None or any(word.lower().strip("'’-") in NOT_NAME_WORDS or "-" in word for word in full.group(1).split()):
         return None
     return Source(name=f"{full.group(1)}{surname}", kind="official")
 
 
 NOT_NAME_WORDS = frozenset("in at of from to the a an near and or by on for with north south east west northern "
-                           "southern eastern western central greater rural old new upper lower".split())
+                           "southern eastern western central greater rural old new upper lower northwest northeast "
+                           "southwest southeast port human rights watch monday tuesday wednesday thursday friday "
+                           "saturday sunday".split())
 
 
 def _other_side(side: str, profile: Profile) -> str:

@@ -71,6 +71,8 @@ STATE_FORCE = re.compile(r"\b(?:army|armed\s+forces|military|government|ministry
                          r"regime|troops|soldiers)\b")
 _REPORTED_BY = re.compile(r"(?:\s+(?:made\s+)?(?:by|from|of)\s+(?P<who>[^,;]{1,60}?))?(?:\s+on\s+[\w\s]{1,25}?)?\s+that\b",
                           re.I)
+_DENIAL_BEFORE = re.compile(r"\b(?:denied|denies|deny|denying|rejected|rejects|rejecting|dismissed|dismisses|"
+                            r"dismissing|refuted|refutes|refuting)\b", re.I)
 _DETERMINER_BEFORE = re.compile(r"\b(?:the|these|those|such|its|their|his|her|our|a|an)\s+$", re.I)
 # "The Alliance, in a statement of 1 November, claimed": an aside between a speaker and its verb
 _STATEMENT_ASIDE = re.compile(r"(?:in|on)\s+(?:a|an|its|their|the)\s+(?:\w+\s+){0,2}(?:statement|communiqu[eé]|post|"
@@ -144,7 +146,8 @@ class Attributor:
                 # "the claims by the armed groups that ...", "their report that ...": a noun, not a verb; what
                 # follows "that" is still someone's word: the owner's when named, else unattributed reports
                 reported = _REPORTED_BY.match(sentence, match.end(1))
-                if reported is not None:
+                if reported is not None and not _DENIAL_BEFORE.search(sentence, 0, match.start(1)):
+                    # (after "denied the report that ...", the denial's attribution stands)
                     owner = self._source(text, start + reported.start("who"), start + reported.end("who"), mentions) \
                         if reported.group("who") else None
                     owner = owner or Source(name="unattributed reports", kind="anonymous")

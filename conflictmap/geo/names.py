@@ -58,9 +58,9 @@ def fold(name: str) -> str:
 
 @lru_cache(maxsize=65536)
 def letters(name: str) -> str:
-    """A name's letters as written, in ASCII and lower case: unlike `fold`, doubled letters and articles stay
-    ("El Hamma" is not "Hama" written as such)."""
-    return re.sub(r"[^a-z]", "", anyascii(name).lower())
+    """A name's letters as written, in ASCII and lower case, without a leading article: unlike `fold`, doubled
+    letters stay ("El Hamma" is not "Hama" written as such; "Al-Bab" is "Bab")."""
+    return re.sub(r"[^a-z]", "", re.sub(r"^(?:al|el|ad|an|ar|as|ash|at|az|the)\b[\s'’-]*", "", anyascii(name).lower()))
 
 
 def _without_articles(words: list[str]) -> str:
