@@ -694,3 +694,24 @@ def test_what_a_speaker_says_others_say_is_not_the_speakers_claim():
             "ABBOUD: The regime lies when it says the army retook Sarmin.\n\n"
             "QUESTION (AFP): And Idlib?\n\nABBOUD: The army shelled Idlib overnight.")
     assert [(c[0], c[2], c[3]) for c in claims(text)] == [("Idlib", "attacked", "Colonel Hassan Abboud")]
+
+
+# --- from held-out corpus 5, first measured before these (2026-11-30) ------------------------------------
+
+def test_civilians_fleeing_are_no_sides_withdrawal():
+    text = "HTS fighters attacked villages near Idlib, and thousands of people have fled from the area around Sarmin."
+    assert ("Sarmin", "opposition", "withdrawn") not in current(text)
+
+
+def test_where_a_column_set_out_from_is_no_withdrawal():
+    assert current("The army column that left Saraqib at the start of the month is consolidating near Sarmin.") == []
+
+
+def test_the_claim_a_fact_check_examines_is_not_reported():
+    text = ('CLAIM: A video says rebels "have captured Saraqib and are advancing on Hama".\n\nRATING: FALSE\n\n'
+            "Rebels withdrew from Sarmin, the Syrian Observatory for Human Rights said.")
+    assert current(text) == [("Sarmin", "opposition", "withdrawn")]
+
+
+def test_a_fact_checks_verdict_makes_the_checked_claim_no_claim():
+    assert claims("We rate the claim that rebels captured Saraqib FALSE.") == []

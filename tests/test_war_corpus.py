@@ -1,7 +1,7 @@
 """Articles from other wars, written for the project without looking at the extractor.
 
-tests/data/wars: thirty articles from six wars. tests/data/heldout2, heldout3 and heldout4: twenty-four, twenty
-and twenty-two more from eight wars, each first measured before any rule was tuned on it (see their README.md).
+tests/data/wars: thirty articles from six wars. tests/data/heldout2 to heldout5: twenty-four, twenty, twenty-two
+and twenty more from eight wars, each first measured before any rule was tuned on it (see their README.md).
 """
 from __future__ import annotations
 
@@ -23,8 +23,11 @@ from gold_checks import control_claims_on
 #   heldout4: precision 0.48, recall 0.43, F1 0.45, sources 0.54 unseen (required claims, `conflictmap
 #             evaluate`); after the rules it prompted and about 230 more curated places, on every claim:
 #             precision 0.67, recall 0.48, F1 0.56, sources 0.56 (most misses are places no gazetteer holds)
+#   heldout5: precision 0.48, recall 0.52, F1 0.50, sources 0.45 unseen (required claims, after all of the
+#             rules above); then three rules from its wrong claims (civilians fleeing, a column's departure,
+#             fact-check verdicts): on every claim precision 0.55, recall 0.47, F1 0.51, sources 0.51
 FLOORS = {"wars": (0.90, 0.84, 0.80), "heldout2": (0.90, 0.80, 0.88), "heldout3": (0.86, 0.68, 0.66),
-          "heldout4": (0.64, 0.54, 0.54)}
+          "heldout4": (0.64, 0.54, 0.54), "heldout5": (0.52, 0.48, 0.48)}
 WAR_OF = {"israel": "israel_gaza_lebanon", "ukraine": "ukraine", "sudan": "sudan", "myanmar": "myanmar", "gaza": "israel_gaza_lebanon",
           "lebanon": "israel_gaza_lebanon", "westbank": "israel_gaza_lebanon", "drc": "drc", "yemen": "yemen", "syria": "syria", "sahel": "sahel"}
 
@@ -56,7 +59,7 @@ def test_each_article_is_read_with_its_own_war(corpus, corpus_builds):
 
 
 @pytest.mark.parametrize("case", non_claims("wars") + non_claims("heldout2") + non_claims("heldout3")
-                         + non_claims("heldout4"),
+                         + non_claims("heldout4") + non_claims("heldout5"),
                          ids=lambda c: f"{c['corpus']}-{c['article'][:2]}-{c['place_as_written']}")
 def test_place_only_mentioned_gets_no_control_claim(case, corpus_builds):
     claims = control_claims_on(case["place_as_written"], records_of(corpus_builds[case["corpus"]]), case["article"])

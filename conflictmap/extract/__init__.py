@@ -110,6 +110,7 @@ class _Context:
     sentence_places: list[Mention] = field(default_factory=list)  # the places the sentence names
     sentence_start: int = 0
     speaker: Source | None = None  # who speaks the paragraph in a transcript ("EKENGE: The enemy entered ...")
+    under_check: bool = False  # the paragraph is the claim a fact-check examines ("CLAIM: A video says ...")
     sentence_opener: Mention | None = None  # the side that opened the sentence before (a state named for its government too)
     cues: list[tuple[int, int]] = field(default_factory=list)  # (offset, trigger number) of the article's cue words
     plain: str = ""  # the text with quote marks blanked out
@@ -145,6 +146,7 @@ def _sentence_claims(sentence: Sentence, ctx: _Context) -> list[Claim]:
         ctx.paragraph_source = None
         ctx.sentence_opener = None
         ctx.speaker = _speaker(sentence.text, ctx)
+        ctx.under_check = bool(CHECKED_CLAIM.match(sentence.text))
     names = matcher_for(ctx.profile).find(text, sentence.start, sentence.end)
     places = find_places(text, sentence.start, sentence.end, names)
     places += [m for m in names if m.kind == "place"]  # "rebels entered Damascus": a capital as a place
@@ -529,6 +531,10 @@ def _subject(trigger_start: int, text: str, sentence: Sentence, actors: list[Men
     if actor is None:
         return _unknown_actor(text, window_start, trigger_start)
     gap = text[actor.end:trigger_start]
+    civilians = CIVILIANS_BEFORE.search(gap)
+    if civilians and not re.search(r"\band\s+(?:their\s+|its\s+|his\s+)?$", gap[:civilians.start()]):
+        return None  # "RSF fighters attacked villages, and thousands of people have fled from Rufaa": civilians fled
+        # (but "IS fighters and their families left Raqqa": the fighters left too)
     if BLOCKERS.search(gap) or len(gap.split()) > 20 or ";" in gap:
         return None
     if re.search(r"\bto\s*$", gap) and not re.search(r"\b(?:managed|succeeded|began|started|continued|continue|"
@@ -538,6 +544,10 @@ def _subject(trigger_start: int, text: str, sentence: Sentence, actors: list[Men
     return actor
 
 
+# Civilians as the subject just before a trigger: whoever was named before, they are who acts
+CIVILIANS_BEFORE = re.compile(r"\b(?:people|civilians|residents|families|villagers|inhabitants|displaced|refugees|"
+                              r"patients|children|women)\s+(?:(?:have|has|had|were|was|are|also|then|reportedly)\s+)*$",
+                              re.I)
 # "The Wagner Group seized", "Tuareg fighters overran": a named armed group no profile knows, right before its verb
 UNKNOWN_ACTOR = re.compile(
     r"(?:^|[,;:]\s+|\bthat\s+|\band\s+)(?P<np>(?:the\s+)?(?:[A-Z][\w'’-]+\s+){1,4}?(?:[A-Z][\w'’-]+|forces|"
@@ -883,6 +893,8 @@ def _make_claim(ctx: _Context, sentence: Sentence, trigger: Trigger, t_start: in
         return None
     if rule == "controls" and re.search(r"\bthe\s+$", text[max(0, t_start - 5):t_start], re.I):
         return None  # "the occupied West Bank" describes the place; it reports no claim
+    if rule == "left" and DEPARTING.search(text, max(sentence.start, t_start - 40), t_start):
+        return None  # "the army column that left Gao": where it set out from, not a withdrawal
     if sentence.text.rstrip(" \"”’)").endswith("?") and not ANSWER_THEN_QUESTION.search(text, t_end, sentence.end):
         return None  # "Can you confirm that Nyabibwe is under the control of the rebels?": a question
     is_point = place.hint in POINT_HINTS
@@ -901,10 +913,14 @@ def _make_claim(ctx: _Context, sentence: Sentence, trigger: Trigger, t_start: in
     first = min([t_start] + [m.start for m in (actor, place) if sentence.start <= m.start < t_start])
     clause_start = sentence.start + max([0] + [m.end() for m in re.finditer(r"[,;:]", text[sentence.start:first])])
     source, denial = _source_for(t_start, attributions, ctx, sentence)
+    if ctx.under_check and (source.is_article or source.kind == "anonymous" or not source.side):
+        return None  # what a fact-check examines is not what it reports (a side's own claim stays that side's)
     if source is ctx.speaker and REPORTED_BEFORE.search(text, sentence.start, t_start):
         return None  # "KANYUKA: Kinshasa lies when it says the FARDC retook Nyabibwe": not the speaker's claim
     if denial and ASSERTION_AFTER_DENIAL.search(text, sentence.start, t_start):
         denial = False  # "denied that the army had returned, saying the rebels remain in control": an assertion
+    if VERDICT_AFTER.match(text, t_end, sentence.end):
+        return None  # "We rate the claim that Russian troops captured Vasylkiv air base FALSE": a fact-check's verdict
     if REPORTED_CLAIM.search(text, sentence.start, t_start) and FALSE_AFTER.match(text[t_end:sentence.end]):
         denial = True  # "the army said claims that rebels had taken X are false"
     if CONDITIONAL.search(text, clause_start, t_start) or not denial and DOUBT.search(text, clause_start, t_start):
@@ -976,6 +992,10 @@ def _source_for(position: int, attributions: list[Attribution], ctx: _Context,
     return article_source(), False
 
 
+VERDICT_AFTER = re.compile(r"[^.;]{0,80}?\b(?-i:FALSE|MISLEADING|FAKE|UNPROVEN|UNSUPPORTED|INCORRECT|MOSTLY FALSE)\b")
+CHECKED_CLAIM = re.compile(r"\s*(?:the\s+)?(?:claims?|allegations?)\s*:", re.I)
+DEPARTING = re.compile(r"\b(?:column|convoy|patrol|reinforcements|units?|troops|force)\s+(?:that|which)\s+(?:had\s+)?$",
+                       re.I)
 # What ends a statement before a question in the same sentence: "Russia captures Pokrovsk: what next?",
 # "Rebels took Saraqib, so who will defend Idlib?"
 ANSWER_THEN_QUESTION = re.compile(r"[:;—–]|,\s+(?:so|but|and|leaving|raising)\b", re.I)

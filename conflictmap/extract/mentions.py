@@ -346,6 +346,7 @@ statement statements communique translation palestinians israelis syrians ukrain
 sudanese congolese rwandans malians afghans iraqis iranians kurds arabs
 catholic orthodox protestant evangelical thai chinese indian burmese bangladeshi malian burkinabe nigerien
 rwandan ugandan burundian south sudanese chadian libyan emirati houthi
+false true misleading unproven fake rating verdict claim
 """.split())
 # Last words that make a capitalised name a unit, a body or an outlet, not a place ("110th Separate Mechanised Brigade")
 NOT_PLACE_HEADS = frozenset("""brigade brigades battalion battalions division divisions regiment regiments corps army
