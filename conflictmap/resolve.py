@@ -5,14 +5,13 @@ import re
 from dataclasses import dataclass, replace
 
 from .geo.context import km_between, nearness
-from .geo.gazetteer import Candidate, Gazetteer
+from .geo.gazetteer import SETTLEMENT_KINDS, Candidate, Gazetteer
 from .model import Claim, Figure, Place, Precision, ResolvedClaim, ResolvedFigure
 
 # What the text's hint asks of the gazetteer.
 HINT_FOR_LOOKUP = {"city": "settlement", "town": "settlement", "village": "settlement", "camp": "settlement"}
 FACILITY_HINTS = frozenset({"airport", "air_base", "military_base", "border_crossing", "landmark"})
 SETTLEMENT_HINTS = frozenset({"city", "town", "village"})
-SETTLEMENT_KINDS = frozenset({"city", "town", "village", "camp"})
 # A camp named after its town, with no entry of its own, is placed at the town
 CAMP_NOUN = re.compile(r"\s+(?:(?:military|army|idp|displacement|refugee)\s+)?camps?$", re.I)
 

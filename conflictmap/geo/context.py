@@ -21,7 +21,7 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
-from .gazetteer import Candidate, Gazetteer
+from .gazetteer import SETTLEMENT_KINDS, Candidate, Gazetteer
 from .names import fold
 
 # The product's rule for the places of one article's claims (resolve.py): a bonus for the share of the
@@ -43,7 +43,6 @@ AMBIGUOUS_COUNTRY_VOTE = 0.5  # a country name that a first-level area shares vo
 NAMED_COUNTRIES = 3      # countries named outright that join the document's countries beyond its main ones
 CAPITAL_BONUS = 0.3      # a national capital over a same-named admin area of its country ("Washington")
 AREA_KINDS = frozenset({"country", "continent", "admin1"})
-SETTLEMENT_KINDS = frozenset({"city", "town", "village", "camp"})
 
 
 def km_between(a, b) -> float:
