@@ -715,3 +715,8 @@ def test_the_claim_a_fact_check_examines_is_not_reported():
 
 def test_a_fact_checks_verdict_makes_the_checked_claim_no_claim():
     assert claims("We rate the claim that rebels captured Saraqib FALSE.") == []
+
+
+def test_a_time_of_day_before_a_speaker_is_not_part_of_its_name():
+    text = "At around 14:00 local time SDF commanders announced that their forces were in full control of Raqqa."
+    assert [c[3] for c in claims(text)] == ["SDF commanders"]

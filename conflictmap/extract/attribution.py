@@ -40,8 +40,9 @@ _HEDGES = re.compile(r"^(?:reports?|there|media\s+reports|unconfirmed\s+reports|
                      re.I)
 _NP_BOUNDARY = re.compile(r"(?:^|[,;:(]|\)\s*[-–—]|\s[-–—]\s|\b(?:while|and|but|that|as|whereas|after|when|however|"
                           r"meanwhile)\b)\s*", re.I)
-_LEAD_WORDS = re.compile(r"^(?:however|meanwhile|moreover|also|later|earlier|separately|instead|but|and|so)\b[\s,]*",
-                         re.I)
+_LEAD_WORDS = re.compile(r"^(?:(?:however|meanwhile|moreover|also|later|earlier|separately|instead|but|and|so)\b|"
+                         r"(?:at\s+)?(?:around\s+|about\s+)?(?:\d{1,2}[:.h])?\d{2}(?:\s*(?:local\s+time|gmt|utc|hrs|hours|"
+                         r"[ap]\.?m\.?))?\b)[\s,]*", re.I)  # "At around 14:00 local time SDF commanders announced"
 _BASE_FORMS = frozenset("say state report claim confirm announce assert acknowledge indicate show deny insist "
                         "admit concede add note declare suggest corroborate reject dismiss refute".split())
 _NOT_REPORTED = frozenset("control responsibility victory credit ownership sovereignty authority media news "
