@@ -38,15 +38,11 @@ def is_independent(claim_side: str, source_kind: str, source_side: str) -> bool:
     return bool(source_side) and source_side != claim_side  # a concession by the other side
 
 
-def superseded(claims: list[ResolvedClaim], published: Mapping[str, str] | None = None) -> set[int]:
+def superseded(claims: list[ResolvedClaim], days: list[str]) -> set[int]:
     """Indexes of the control claims that a later dated report replaces: whatever was said of the place before
     a side captured it ("held by the army" on the 27th, "rebels captured it" on the 30th), and a side's own
     claims to hold it from before it is reported to have left. Undated claims replace and are replaced by none.
-    A claim's day is `claim_day`'s: its own date, else its article's (`published`: article id → date)."""
-    return _superseded(claims, [claim_day(item.claim, published) for item in claims])
-
-
-def _superseded(claims: list[ResolvedClaim], days: list[str]) -> set[int]:
+    `days`: each claim's `claim_day` (its own date, else its article's)."""
     captures = [d for item, d in zip(claims, days) if d and item.claim.status == Status.CAPTURED]
     last_capture = max(captures, default="")
     # fighting reported before a later report that a side holds the place is over ("contested" on the 20th,
@@ -87,7 +83,7 @@ def _assess(place: Place, claims: list[ResolvedClaim], days: list[str], ordered:
             ) -> Assessment:
     """`assess_place` with each claim's day given, and the claims in the order the assessment lists them."""
     live = [n for n, c in enumerate(claims) if not c.claim.past]
-    gone = _superseded([claims[n] for n in live], [days[n] for n in live])
+    gone = superseded([claims[n] for n in live], [days[n] for n in live])
     current = [claims[n] for k, n in enumerate(live) if k not in gone]
     pool = current or claims
     control = [c for c in pool if c.claim.status in HOLDS or c.claim.status == Status.WITHDRAWN]

@@ -8,7 +8,7 @@ from functools import cache
 
 from ..model import Article, Claim, Figure, Source, Status
 from ..profiles import UNKNOWN_SIDE, Profile
-from .attribution import REPORTING_VERBS, Attribution, Attributor, article_source
+from .attribution import CLAIMS_BY, REPORTING_VERBS, Attribution, Attributor, article_source
 from .dates import MONTHS, claim_date
 from .figures import sentence_figures
 from .frames import (BLOCKERS, CONDITIONAL, CONTROL_AFTER_ACTOR, COORDINATION, CUE_AUTOMATON, DOUBT, EARLIER,
@@ -582,8 +582,6 @@ def _possessive(actor: Mention, text: str) -> bool:
     return bool(re.search(r"['’]s?$", actor.text) or re.match(r"['’]s?\s", text[actor.end:actor.end + 3]))
 
 
-CLAIMS_BY = re.compile(r"\b(?:claims?|reports?|assertions?|allegations?)\s+(?:made\s+)?(?:by|from|of)\s+"
-                       r"(?P<who>(?:the\s+)?[\w'’-]+(?:\s+[\w'’-]+){0,3}?)\s+(?:on\s+[\w\s]{1,25}?\s+)?that\s+$", re.I)
 # A speaker of no known side that "its forces" can belong to: an organisation, not a person or an office
 ORGANISATION_SPEAKER = re.compile(r"^(?:the\s+)?(?:[\w'’-]+\s+){0,4}(?:alliance|coalition|front|movement|group|"
                                   r"organi[sz]ation|army|council|brigades?|forces|militia)$", re.I)
@@ -594,7 +592,8 @@ def _pronoun_referent(pronoun: re.Match, attributions: list[Attribution], ctx: _
     text = ctx.article.text
     claimant = CLAIMS_BY.search(text, max(ctx.sentence_start, pronoun.start() - 120), pronoun.start()) \
         if re.match(r"they\b|the\s+group", pronoun.group(0), re.I) else None
-    if claimant is not None and not any(ctx.sentence_start <= a.start < claimant.start() for a in actors):
+    if claimant is not None and claimant.group("who") \
+            and not any(ctx.sentence_start <= a.start < claimant.start() for a in actors):
         # "Regarding the claims by the armed groups that they have seized X": they are the claimants
         named = [a for a in actors if claimant.start("who") <= a.start and a.end <= claimant.end("who")]
         if named:

@@ -70,10 +70,13 @@ class Attribution:
 # never refers to; in lower case, so that the names of armed groups ("Syrian National Army") are not caught
 STATE_FORCE = re.compile(r"\b(?:army|armed\s+forces|military|government|ministry|police|air\s+force|navy|junta|"
                          r"regime|troops|soldiers)\b")
-_REPORTED_BY = re.compile(r"(?:\s+(?:made\s+)?(?:by|from|of)\s+(?P<who>[^,;]{1,60}?))?(?:\s+on\s+[\w\s]{1,25}?)?\s+that\b",
-                          re.I)
-_DENIAL_BEFORE = re.compile(r"\b(?:denied|denies|deny|denying|rejected|rejects|rejecting|dismissed|dismisses|"
-                            r"dismissing|refuted|refutes|refuting)\b", re.I)
+# After a reporting noun, whose report it is and the "that" of what it says: "claims (made) by X (on Friday) that"
+_OWNER_THAT = r"(?:\s+(?:made\s+)?(?:by|from|of)\s+(?P<who>[^,;]{1,60}?))?(?:\s+on\s+[\w\s]{1,25}?)?\s+that"
+_REPORTED_BY = re.compile(_OWNER_THAT + r"\b", re.I)
+# The same, ending where a pronoun follows: "the claims by the armed groups that [they ...]"
+CLAIMS_BY = re.compile(r"\b(?:claims?|reports?|assertions?|allegations?)" + _OWNER_THAT + r"\s+$", re.I)
+_DENIAL_BEFORE = re.compile(r"\b(?:" + "|".join(sorted(DENIAL_VERBS | {"denying", "rejecting", "dismissing", "refuting"}))
+                            + r")\b", re.I)
 _DETERMINER_BEFORE = re.compile(r"\b(?:the|these|those|such|its|their|his|her|our|a|an)\s+$", re.I)
 # "The Alliance, in a statement of 1 November, claimed": an aside between a speaker and its verb
 _STATEMENT_ASIDE = re.compile(r"(?:in|on)\s+(?:a|an|its|their|the)\s+(?:\w+\s+){0,2}(?:statement|communiqu[eé]|post|"
