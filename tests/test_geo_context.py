@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 
 from conflictmap.geo.backbone import bare_admin_name, country_names
-from conflictmap.geo.context import document_countries, qualifying_areas, resolve_in_document, weigh_together
+from conflictmap.geo.context import (
+    document_countries,
+    qualifying_areas,
+    resolve_in_document,
+    used_as_town,
+    weigh_together,
+)
 from conflictmap.geo.gazetteer import Candidate
 from conflictmap.model import Place, Precision
 
@@ -55,6 +61,42 @@ def test_a_name_alone_keeps_its_priors_and_a_name_does_not_back_itself():
         {("Springfield", ""): [1.2, 1.1], ("Nowhere", ""): []}
 
 
+def test_a_name_written_twice_is_one_name_and_does_not_back_itself():
+    mo = candidate(place("Springfield", 37.2, -93.3, admin1="Missouri"), score=1.30)
+    ma = candidate(place("Springfield", 42.1, -72.6, admin1="Massachusetts"), score=1.31)
+    options = {("Springfield", ""): [mo, ma], ("SPRINGFIELD", ""): [mo, ma]}
+    priors = {key: [c.score for c in found] for key, found in options.items()}
+    assert weigh_together(options, priors) == priors
+
+
+def test_places_in_the_same_first_level_area_back_each_other_however_far_apart():
+    illinois = candidate(place("Springfield", 39.8, -89.6, admin1="Illinois"), score=1.31)
+    missouri = candidate(place("Springfield", 37.2, -93.3, admin1="Missouri"), score=1.30)
+    kansas_city = candidate(place("Kansas City", 39.1, -94.6, admin1="Missouri"))  # 215 km from Springfield, Mo.
+    options = {("Springfield", ""): [illinois, missouri], ("Kansas City", ""): [kansas_city]}
+    totals = weigh_together(options, {k: [c.score for c in v] for k, v in options.items()})
+    assert totals[("Springfield", "")][1] > totals[("Springfield", "")][0]
+
+
+def test_a_name_whose_namesakes_all_lie_in_one_country_votes_for_it_and_a_town_does_not_vouch_for_itself():
+    springfield = [candidate(place("Springfield", 37.2, -93.3), score=1.30),
+                   candidate(place("Springfield", 42.1, -72.6), score=1.29)]
+    berlin = [candidate(place("Berlin", 52.5, 13.4, country="DE"), score=1.9),
+              candidate(place("Berlin", 42.4, -71.6), score=1.25)]
+    first = {"Springfield": springfield, "Hartford": [candidate(place("Hartford", 41.8, -72.7), score=1.3)],
+             "Berlin": berlin}
+    assert document_countries(first)[0] == "US"
+    assert "DE" in document_countries(first)
+    assert document_countries(first, leave_out="Berlin") == ("US",)  # Berlin's own vote left out
+    assert document_countries(first, leave_out="BERLIN") == ("US",)  # however it is written
+
+
+def test_a_country_named_outright_vouches_for_itself():
+    britain = [candidate(place("United Kingdom", 54.0, -2.0, kind="country", country="GB"), score=2.1)]
+    first = {"Britain": britain, "Calais": [candidate(place("Calais", 50.9, 1.9, country="FR"), score=1.3)]}
+    assert "GB" in document_countries(first, leave_out="Britain")
+
+
 def test_document_countries_count_a_country_named_outright_even_when_others_dominate():
     us = [[candidate(place(f"Town{i}", 40.0, -90.0 - i), score=2.0)] for i in range(8)]
     russia = [candidate(place("Russia", 60.0, 100.0, kind="country", country="RU"), score=2.2)]
@@ -98,6 +140,27 @@ def test_a_town_and_its_county_are_read_together(gazetteer):
 def test_a_country_or_continent_name_is_never_a_homonymous_town(gazetteer):
     assert read(gazetteer, ["Jordan", "Minneapolis", "Minnesota"])[0][1:] == ("country", "", "JO")
     assert read(gazetteer, ["Africa", "Denver"])[0][1] == "continent"
+
+
+@pytest.mark.parametrize("names, text", [
+    (["LEBANON", "Warren County"], "LEBANON (AP) — A jury in Warren County heard a pathologist on Tuesday."),
+    (["Lebanon", "Boone County"], "The drop-off site is at 1200 Main St., Lebanon, the Boone County office said."),
+    (["Lebanon", "Boone County"], "John Smith, 60, Lebanon, was held in the Boone County jail."),
+    (["Jordan", "Shakopee"], "The Jordan City Council and Shakopee officials met on Monday."),
+    (["Jordan", "Shakopee"], "Pupils of Jordan Elementary School beat Shakopee on Friday."),
+    (["Palestine", "Anderson County"], "A 36-year-old Palestine man was stopped, the Anderson County sheriff said."),
+    (["Palestine"], "The festival put Palestine, Texas on the map."),
+])
+def test_a_country_name_written_as_local_news_writes_a_town_is_that_town(gazetteer, names, text):
+    found = read(gazetteer, names, text)[0]
+    assert found[1] == "city" and found[3] == "US"
+
+
+def test_a_country_name_in_running_text_stays_the_country(gazetteer):
+    text = "A Minneapolis man who travelled to Jordan was charged, Minnesota prosecutors said."
+    assert read(gazetteer, ["Jordan", "Minneapolis", "Minnesota"], text)[0][1:] == ("country", "", "JO")
+    assert not used_as_town("BEIRUT, Lebanon (AP) — Israeli strikes hit southern Lebanon.", "Lebanon")
+    assert not used_as_town("Hezbollah said Lebanon — not Israel — would decide.", "Lebanon")
 
 
 def test_georgia_is_the_state_among_american_places_and_the_country_among_caucasian_ones(gazetteer):
