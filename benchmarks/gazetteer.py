@@ -24,8 +24,9 @@ def main() -> None:
     print(f"cold load + first lookup (new process, median of 5): {statistics.median(loads):.3f} s  (target < 0.5 s)")
 
     gazetteer = Gazetteer()
-    names = [row[0] for row in gazetteer._dbs[0].execute(
-        "SELECT name FROM places WHERE kind='city' ORDER BY population DESC LIMIT 20000")]
+    # distinct names: one asked twice would be answered from memory (cities share names: "San José", ...)
+    names = list(dict.fromkeys(row[0] for row in gazetteer._dbs[0].execute(
+        "SELECT name FROM places WHERE kind='city' ORDER BY population DESC LIMIT 20000")))
     random.seed(7)
     sample = random.sample(names, 5000)
     start = time.perf_counter()

@@ -2,19 +2,21 @@
 
 Compiled once into the user's cache folder: an SQLite file (places, their name and skeleton keys) and
 beside it the same as flat arrays (`Arrays`), which a later run maps into memory at once and looks up
-with no query per name; only the pages a lookup touches are read.
+with no query per name. A lookup touches few places in them: a key is found through a hash bucket, not a
+binary search, and a place's fields lie together in a record of one cache line.
 """
 from __future__ import annotations
 
 import hashlib
 import json
+import math
 import mmap
 import os
 import re
 import sqlite3
+import struct
 import sys
 from array import array
-from bisect import bisect_left
 from collections import defaultdict
 from pathlib import Path
 from typing import Callable, Iterable
@@ -23,7 +25,7 @@ from zlib import crc32
 from ..files import replacing
 from .names import fold, skeleton
 
-FORMAT = 15  # bump when the compiled layout or the folding rules change
+FORMAT = 18  # bump when the compiled layout, the folding rules, `twin_key` or `population_term` change
 MIN_POPULATION = 500
 
 SCHEMA = """
@@ -33,11 +35,28 @@ CREATE TABLE names (key TEXT, place INTEGER, PRIMARY KEY (key, place)) WITHOUT R
 CREATE TABLE skeletons (key TEXT, place INTEGER, PRIMARY KEY (key, place)) WITHOUT ROWID;
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
 """
-ARRAYS_MAGIC = b"CMARR001"
+ARRAYS_MAGIC = b"CMARR002"
 ARRAYS_LAYOUT = f"{sys.byteorder}-I{array('I').itemsize}"  # arrays are read back only where they were written
+ALIGN = 64  # each array starts on a cache line
+# A place in the arrays: lat, lon, population bonus, population; where its name, pid, twin key and population
+# reason lie, one after the other, in `places.text` (start and length in bytes, then the length of the first
+# three in characters); its kind, country, source and admin1 (numbers in `places.words`); where its own name
+# sits among the name keys (-1: nowhere). Padded to one cache line.
+PLACE_RECORD = struct.Struct("=dddqIIHHHHHHIi4x")
+# A name key in its index: its CRC-32 and where its text and its place ids start; the next key's record gives
+# where they end.
+KEY_RECORD = struct.Struct("=III")
+KEY_SPAN = struct.Struct("=IIIIII")  # a key's record and the next one's
 
 # A row of `places`: (name, lat, lon, kind, country, admin1, population, source, pid)
 Row = tuple
+# A row as the gazetteer ranks it, with what it reads of the row computed once (see `entry_of`):
+# (name, lat, lon, kind, country, admin1, population, source, pid, twin key, population bonus, population reason)
+Entry = tuple
+ADMIN_KINDS = frozenset({"admin1", "admin2"})
+SETTLEMENT_KINDS = frozenset({"city", "town", "village", "camp"})
+ADMIN_WORDS = re.compile(r"\b(?:governorate|province|oblast|region|state|muhafazat|gouvernorat\s+d['’]|"
+                         r"gouvernorat\s+de|wilayat|mohafazat)\b", re.I)
 
 
 def cache_dir() -> Path:
@@ -101,33 +120,70 @@ def pack_arrays(db: sqlite3.Connection) -> dict[str, bytes]:
         keys = sorted(places, key=lambda k: (crc32(k), k))
         if table == "names":
             position = {k: i for i, k in enumerate(keys)}
-        packed[f"{table}.hash"] = array("I", map(crc32, keys)).tobytes()
-        packed[f"{table}.text"], packed[f"{table}.ends"] = _strings(keys)
-        starts = array("I", [0])
-        flat = array("I")
-        for key in keys:
-            flat.extend(places[key])
-            starts.append(len(flat))
-        packed[f"{table}.starts"], packed[f"{table}.places"] = starts.tobytes(), flat.tobytes()
+        hashes = list(map(crc32, keys))
+        key_records = array("I")
+        text_start = places_start = 0
+        for key, code in zip(keys, hashes):
+            key_records.extend((code, text_start, places_start))
+            text_start += len(key)
+            places_start += len(places[key])
+        key_records.extend((0, text_start, places_start))  # where the last key's text and places end
+        packed[f"{table}.keys"] = key_records.tobytes()
+        packed[f"{table}.text"] = b"".join(keys)
+        packed[f"{table}.places"] = array("I", [p for key in keys for p in places[key]]).tobytes()
+        packed[f"{table}.buckets"] = _buckets(hashes).tobytes()
     rows = db.execute("SELECT id, name, lat, lon, kind, country, admin1, population, source, pid FROM places "
                       "ORDER BY id").fetchall()
     if [row[0] for row in rows] != list(range(1, len(rows) + 1)):
         raise ValueError("place ids must run 1..n")
     rows.insert(0, (0, "", 0.0, 0.0, "", "", "", 0, "", ""))  # id 0 is no place: arrays are indexed by id
-    column = dict(zip(("name", "lat", "lon", "kind", "country", "admin1", "population", "source", "pid"),
-                      zip(*(row[1:] for row in rows))))
-    words: dict[str, int] = {}  # kinds, countries, admin areas and sources: few, so each is a number
-    for field in ("kind", "country", "admin1", "source"):
-        packed[f"places.{field}"] = array("I", [words.setdefault(v, len(words)) for v in column[field]]).tobytes()
+    words: dict[str, int] = {}  # kinds, countries, sources and admin areas: few, so each is a number
+    records, text = bytearray(), bytearray()
+    for row in rows:
+        name, lat, lon, kind, country, admin1, population, source, pid, twin, bonus, reason = entry_of(row[1:])
+        strings = (name + pid + twin + reason).encode()
+        # where its own name sits among the name keys, so that "is this its main name?" is a comparison
+        main = position.get(fold(name).encode(), -1)
+        records += PLACE_RECORD.pack(lat, lon, bonus, population, len(text), len(strings), len(name), len(pid),
+                                     len(twin), *(words.setdefault(v, len(words))
+                                                  for v in (kind, country, source, admin1)), main)
+        text += strings
+    packed["places.records"], packed["places.text"] = bytes(records), bytes(text)
     packed["places.words"] = json.dumps(list(words)).encode()
-    for field in ("name", "pid"):
-        packed[f"places.{field}"], packed[f"places.{field}.ends"] = _strings([v.encode() for v in column[field]])
-    packed["places.lat"] = array("d", column["lat"]).tobytes()
-    packed["places.lon"] = array("d", column["lon"]).tobytes()
-    packed["places.population"] = array("q", column["population"]).tobytes()
-    # where each place's own name sits among the name keys, so that "is this its main name?" is a comparison
-    packed["places.main"] = array("i", [position.get(fold(v).encode(), -1) for v in column["name"]]).tobytes()
     return packed
+
+
+def entry_of(row: Row) -> Entry:
+    """The row with what the gazetteer reads of it computed once (see `Entry`)."""
+    return (*row, twin_key(row[0], row[3]), *population_term(row[6]))
+
+
+def population_term(population: int) -> tuple[float, str]:
+    """What a place's population adds to its score, and the reason that says so ('' for none)."""
+    if not population:
+        return 0.0, ""
+    bonus = 0.3 * min(1.0, math.log10(population + 1) / 7)
+    return bonus, f"population {population:,} (+{bonus:.2f})"
+
+
+def twin_key(name: str, kind: str) -> str:
+    """The key under which an admin area and a town of the same name meet ("Idlib Governorate", "Idlib"): the
+    skeleton of an area's name without the word for its type, of a town's name; '' for other kinds."""
+    if kind in ADMIN_KINDS:
+        return skeleton(fold(ADMIN_WORDS.sub("", bare_admin_name(name))))
+    return skeleton(name) if kind in SETTLEMENT_KINDS else ""
+
+
+def _buckets(hashes: list[int]) -> array:
+    """Where each bucket's hashes start among these ascending hashes, then where the last bucket's end. A hash's
+    bucket is its top bits, as many as give a bucket or more per hash."""
+    bits = max(1, (len(hashes) - 1).bit_length())
+    starts = array("I", [0]) * ((1 << bits) + 1)
+    for code in hashes:
+        starts[(code >> (32 - bits)) + 1] += 1
+    for bucket in range(1, len(starts)):
+        starts[bucket] += starts[bucket - 1]
+    return starts
 
 
 def _digest(packed: dict[str, bytes]) -> str:
@@ -137,30 +193,20 @@ def _digest(packed: dict[str, bytes]) -> str:
     return digest.hexdigest()
 
 
-def _strings(values: list[bytes]) -> tuple[bytes, bytes]:
-    """Byte strings as one blob and the offsets where each starts and the last ends."""
-    ends = array("I", [0])
-    total = 0
-    for value in values:
-        total += len(value)
-        ends.append(total)
-    return b"".join(values), ends.tobytes()
-
-
 def arrays_file(path: Path) -> Path:
     return path.with_suffix(".arrays")
 
 
 def write_arrays(path: Path, packed: dict[str, bytes], token: str) -> None:
     """Arrays in one file, whole or not at all: magic, header length, JSON header (token, layout and where each
-    array lies), then the arrays, each on an 8-byte boundary."""
+    array lies), then the arrays, each on an `ALIGN`-byte boundary of the file."""
     directory, chunks, offset = {}, [], 0
     for name, data in packed.items():
         directory[name] = [offset, len(data)]
-        chunks.append(data + bytes(-len(data) % 8))
+        chunks.append(data + bytes(-len(data) % ALIGN))
         offset += len(chunks[-1])
     header = json.dumps({"token": token, "layout": ARRAYS_LAYOUT, "arrays": directory}).encode()
-    header += b" " * (-len(header) % 8)
+    header += b" " * (-(16 + len(header)) % ALIGN)
     with replacing(path) as temp:
         with open(temp, "wb") as out:
             out.write(ARRAYS_MAGIC + len(header).to_bytes(8, "little") + header)
@@ -187,35 +233,41 @@ def _arrays_match(path: Path, token: object) -> bool:
 
 
 class KeyIndex:
-    """Name keys to place ids: keys ordered by CRC-32 with their text beside, each key's ids ascending."""
+    """Name keys to place ids: keys ordered by CRC-32, found through buckets of the CRC's top bits; each key's
+    ids ascending."""
 
     def __init__(self, arrays: dict[str, memoryview], table: str):
-        self.hashes = arrays[f"{table}.hash"].cast("I")
+        self.keys = arrays[f"{table}.keys"]  # KEY_RECORDs
         self.text = arrays[f"{table}.text"]
-        self.ends = arrays[f"{table}.ends"].cast("I")
-        self.starts = arrays[f"{table}.starts"].cast("I")
         self.places = arrays[f"{table}.places"].cast("I")
+        self.buckets = arrays[f"{table}.buckets"].cast("I")
+        self.shift = 33 - (len(self.buckets) - 1).bit_length()  # a CRC's bucket is its top log2(buckets) bits
 
     def find(self, key: str) -> tuple[int, list[int]]:
         """The key's position and its place ids; (-1, []) for a key not in the index."""
         data = key.encode()
         code = crc32(data)
-        hashes, ends = self.hashes, self.ends
-        i = bisect_left(hashes, code)
-        while i < len(hashes) and hashes[i] == code:
-            if self.text[ends[i]:ends[i + 1]] == data:
-                return i, self.places[self.starts[i]:self.starts[i + 1]].tolist()
-            i += 1
+        bucket = code >> self.shift
+        for i in range(self.buckets[bucket], self.buckets[bucket + 1]):
+            found, text_start, places_start, _, text_end, places_end = KEY_SPAN.unpack_from(self.keys,
+                                                                                            i * KEY_RECORD.size)
+            if found == code and self.text[text_start:text_end] == data:
+                return i, self.places[places_start:places_end].tolist()
         return -1, []
 
 
 class Arrays:
-    """A compiled file's places and keys, mapped from its arrays file. `row(id)` is the row
+    """A compiled file's places and keys, mapped from its arrays file. `entry(id)` is the `entry_of` the row
     `SELECT name, lat, lon, kind, country, admin1, population, source, pid FROM places WHERE id=?` gives."""
 
     def __init__(self, path: Path, token: object):
         with open(path, "rb") as handle:
-            self._map = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+            if hasattr(mmap, "MAP_POPULATE"):  # Linux: every page mapped now (under a millisecond from the page
+                # cache), not at a lookup's first touch of it, a page fault that costs as much as the lookup
+                self._map = mmap.mmap(handle.fileno(), 0, flags=mmap.MAP_SHARED | mmap.MAP_POPULATE,
+                                      prot=mmap.PROT_READ)
+            else:
+                self._map = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
         header, start = _arrays_header(self._map)
         if header["token"] != token or header["layout"] != ARRAYS_LAYOUT:
             raise ValueError(f"{path} does not belong to its SQLite file")
@@ -223,14 +275,8 @@ class Arrays:
         arrays = {name: view[start + offset:start + offset + size] for name, (offset, size) in header["arrays"].items()}
         self.names = KeyIndex(arrays, "names")
         self.skeletons = KeyIndex(arrays, "skeletons")
-        self.main = arrays["places.main"].cast("i")  # where each place's own name is among the name keys, or -1
         self._words = json.loads(bytes(arrays["places.words"]))
-        self._kind, self._country, self._admin1, self._source = (
-            arrays[f"places.{field}"].cast("I") for field in ("kind", "country", "admin1", "source"))
-        self._name, self._name_ends = arrays["places.name"], arrays["places.name.ends"].cast("I")
-        self._pid, self._pid_ends = arrays["places.pid"], arrays["places.pid.ends"].cast("I")
-        self._lat, self._lon = arrays["places.lat"].cast("d"), arrays["places.lon"].cast("d")
-        self._population = arrays["places.population"].cast("q")
+        self._records, self._text = arrays["places.records"], arrays["places.text"]
 
     @staticmethod
     def of(db: sqlite3.Connection) -> Arrays | None:
@@ -242,18 +288,33 @@ class Arrays:
         except (OSError, sqlite3.Error, ValueError, KeyError, TypeError):
             return None
 
-    def country(self, place: int) -> str:
-        return self._words[self._country[place]]
+    def country_and_source(self, place: int) -> tuple[str, str]:
+        *_, country, source, _, _ = PLACE_RECORD.unpack_from(self._records, place * PLACE_RECORD.size)
+        return self._words[country], self._words[source]
 
-    def source(self, place: int) -> str:
-        return self._words[self._source[place]]
+    def entry(self, place: int) -> Entry:
+        return self._entries([place], -1)[0][1]
 
-    def row(self, place: int) -> Row:
-        words, name_ends, pid_ends = self._words, self._name_ends, self._pid_ends
-        return (str(self._name[name_ends[place]:name_ends[place + 1]], "utf-8"),
-                self._lat[place], self._lon[place], words[self._kind[place]], words[self._country[place]],
-                words[self._admin1[place]], self._population[place], words[self._source[place]],
-                str(self._pid[pid_ends[place]:pid_ends[place + 1]], "utf-8"))
+    def named(self, key: str) -> list[tuple[int, Entry, bool]]:
+        """(id, entry, whether the key is the place's own name) of the places with this name key."""
+        position, places = self.names.find(key)
+        return self._entries(places, position)
+
+    def _entries(self, places: list[int], position: int) -> list[tuple[int, Entry, bool]]:
+        """(id, entry, whether its own name is the name key at this position) of these places."""
+        unpack, size, records, text, words = PLACE_RECORD.unpack_from, PLACE_RECORD.size, self._records, \
+            self._text, self._words
+        found = []
+        for place in places:
+            (lat, lon, bonus, population, start, length, name_end, pid_length, twin_length, kind, country, source,
+             admin1, main) = unpack(records, place * size)
+            strings = str(text[start:start + length], "utf-8")
+            pid_end = name_end + pid_length
+            twin_end = pid_end + twin_length
+            found.append((place, (strings[:name_end], lat, lon, words[kind], words[country], words[admin1],
+                                  population, words[source], strings[name_end:pid_end], strings[pid_end:twin_end],
+                                  bonus, strings[twin_end:]), main == position))
+        return found
 
 
 def _country_centres(cities: dict) -> dict[str, tuple[float, float]]:

@@ -2,11 +2,10 @@
 from __future__ import annotations
 
 import json
-import math
-import re
 import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
@@ -14,6 +13,7 @@ from rapidfuzz import fuzz
 
 from ..model import Place, Precision
 from . import backbone as backbone_module
+from .backbone import ADMIN_KINDS, ADMIN_WORDS, SETTLEMENT_KINDS, entry_of
 from .curated import KIND_PRECISION, bundled_files, parse_curated, user_files
 from .imported import imported_files
 from .online import AnswerCache, OnlineGeocoder
@@ -35,14 +35,10 @@ HINT_KINDS = {
     "region": {"region", "admin2", "admin1"},
     "country": {"country"},
 }
-SETTLEMENT_KINDS = frozenset({"city", "town", "village", "camp"})
-ADMIN_KINDS = frozenset({"admin1", "admin2"})
 STRIDE = 100_000_000  # row ids of each database live in their own range
-ADMIN_WORDS = re.compile(r"\b(?:governorate|province|oblast|region|state|muhafazat|gouvernorat\s+d['’]|"
-                         r"gouvernorat\s+de|wilayat|mohafazat)\b", re.I)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Candidate:
     place: Place
     score: float
@@ -63,7 +59,7 @@ class Gazetteer:
         self.neighbours: dict[str, tuple[str, ...]] = {}
         self._dbs: list[sqlite3.Connection] = []  # the backbone, then the user's imported GeoNames dumps
         self._arrays: backbone_module.Arrays | None = None  # the backbone's places and name keys, in memory
-        self._rows: dict[int, tuple] = {}  # rows fetched so far from imported dumps, by ref (number * STRIDE + id)
+        self._rows: dict[int, tuple] = {}  # entries read so far from imported dumps, by ref (number * STRIDE + id)
         self._memo: dict[tuple, tuple[Candidate, ...]] = {}  # answers given, by question
         if use_backbone:
             backbone = backbone_module.open_backbone(progress)
@@ -96,8 +92,9 @@ class Gazetteer:
         self.problems.extend(problems)
         for row in rows:
             idx = len(self._curated)
-            self._curated.append((row.name, row.lat, row.lon, row.kind, row.country, row.admin1, 0, source,
-                                  f"{source}:{fold(row.name).replace(' ', '-')}:{row.country.lower()}"))
+            pid = f"{source}:{fold(row.name).replace(' ', '-')}:{row.country.lower()}"
+            self._curated.append(entry_of((row.name, row.lat, row.lon, row.kind, row.country, row.admin1, 0, source,
+                                           pid)))
             self._curated_main.append(fold(row.name))
             names = [row.name, *row.alternate_names]
             if row.kind == "admin1":  # "Idlib Governorate" is also what a text calls "Idlib" (province)
@@ -126,18 +123,26 @@ class Gazetteer:
         return self.capitals.get(fold(name), "")
 
     def _entry(self, ref: int) -> tuple:
-        """Curated entries have negative refs, database rows database number * STRIDE + their id."""
+        """An entry (see backbone.Entry). Curated entries have negative refs, database rows database number *
+        STRIDE + their id."""
         if ref < 0:
             return self._curated[-ref - 1]
         if ref < STRIDE and self._arrays is not None:
-            return self._arrays.row(ref)
-        row = self._rows.get(ref)
-        if row is None:
-            db = self._dbs[ref // STRIDE]
-            row = self._rows[ref] = db.execute(
+            return self._arrays.entry(ref)
+        entry = self._rows.get(ref)
+        if entry is None:
+            row = self._dbs[ref // STRIDE].execute(
                 "SELECT name, lat, lon, kind, country, admin1, population, source, pid FROM places WHERE id=?",
                 (ref % STRIDE,)).fetchone()
-        return row
+            entry = self._imported_entry(ref, row)
+        return entry
+
+    def _imported_entry(self, ref: int, row: tuple) -> tuple:
+        """The entry of an imported dump's row, kept for later."""
+        entry = self._rows.get(ref)
+        if entry is None:
+            entry = self._rows[ref] = entry_of(row)
+        return entry
 
     def _database_hits(self, table: str, key: str, number: int) -> list[tuple[int, tuple]]:
         try:
@@ -146,24 +151,17 @@ class Gazetteer:
                 f"FROM {table} k JOIN places p ON p.id = k.place WHERE k.key = ?", (key,)).fetchall()
         except sqlite3.Error:
             return []
-        hits = []
-        for row in found:
-            ref = number * STRIDE + row[0]
-            hits.append((ref, row[1:]))
-            self._rows[ref] = row[1:]
-        return hits
+        refs = [number * STRIDE + row[0] for row in found]
+        return [(ref, self._imported_entry(ref, row[1:])) for ref, row in zip(refs, found)]
 
     def _exact_hits(self, key: str) -> list[tuple[int, tuple, bool]]:
         """(ref, entry, whether the key is the entry's own name) for entries with this fold key: curated first,
         then each database's by id."""
-        curated, main = self._curated, self._curated_main
-        hits = [(-i - 1, curated[i], main[i] == key) for i in self._curated_fold.get(key, ())]
+        curated = self._curated_fold.get(key)
+        hits = [(-i - 1, self._curated[i], self._curated_main[i] == key) for i in curated] if curated else []
         for number in range(len(self._dbs)):
-            arrays = self._arrays if number == 0 else None
-            if arrays is not None:
-                position, places = arrays.names.find(key)
-                row, own = arrays.row, arrays.main
-                hits += [(place, row(place), own[place] == position) for place in places]
+            if number == 0 and self._arrays is not None:
+                hits += self._arrays.named(key)
             else:
                 hits += [(ref, row, fold(row[0]) == key) for ref, row in self._database_hits("names", key, number)]
         return hits
@@ -176,7 +174,8 @@ class Gazetteer:
             if arrays is not None:
                 places = arrays.skeletons.find(key)[1]
                 if countries:  # as the check in _candidates, but before reading whole rows
-                    places = [p for p in places if arrays.source(p) != "backbone" or arrays.country(p) in countries]
+                    places = [p for p, (country, source) in zip(places, map(arrays.country_and_source, places))
+                              if source != "backbone" or country in countries]
                 refs += places
             else:
                 refs += [ref for ref, _ in self._database_hits("skeletons", key, number)]
@@ -197,44 +196,53 @@ class Gazetteer:
         key = fold(name)
         if not key:
             return []
-        hits: dict[int, tuple[tuple, str, float, bool]] = {}  # ref: entry, match, base score, its own name
-        for ref, entry, own in self._exact_hits(key):
-            hits[ref] = (entry, "exact", 1.0, own)
+        exact = self._exact_hits(key)
         if countries:
-            exact_in_region = any(hit[0][4] in countries for hit in hits.values())
+            exact_in_region = any(entry[4] in countries for _, entry, _ in exact)
         else:
-            exact_in_region = bool(hits)
+            exact_in_region = bool(exact)
         # an exact match where the article is: spelling variants are not needed
-        skel = "" if exact_in_region else skeleton(key)
-        if len(skel) >= 3 or (len(skel) == 2 and countries):  # short keys only within the article's region
-            for ref in self._skeleton_hits(skel, countries):
-                if ref in hits:
-                    continue
-                entry = self._entry(ref)
-                # Loose matches only within the article's region, or from curated war data.
-                if entry[7] == "backbone" and countries and entry[4] not in countries:
-                    continue
-                main = fold(entry[0])
-                similarity = max(fuzz.ratio(key, main), fuzz.ratio(_vowels(key), _vowels(main))) / 100
-                floor = 0.85 if len(key) <= 6 else 0.7 if countries else 0.8
-                if len(key) <= 6 and _consonants(key) != _consonants(main):
-                    continue  # a short name: same consonants in the same order, or no match ("Kani" is not "Kanbe")
-                if similarity < floor:
-                    continue  # consonants alike, words not: "Marea" is not "Maarat al-Numan", "Shifa" not "Haifa"
-                hits[ref] = (entry, "skeleton", round(0.3 + 0.3 * similarity, 4), False)  # never above an exact match
-        if not hits and (self.online is not None or self._answers is not None):
+        loose = [] if exact_in_region else self._loose_hits(key, countries, {ref for ref, _, _ in exact})
+        if not exact and not loose and (self.online is not None or self._answers is not None):
             return self._online_candidates(name, countries)
-        neighbours = {n for c in countries for n in self.neighbours.get(c, ())}
-        # (score, reasons, entry, match) for every hit; Candidates only for those returned
-        written = letters(name)  # the main-name bonus goes to the name as written, not to a folded likeness
-        ranked = [_score(entry, match, base, own and letters(entry[0]) == written, countries, neighbours, kind_hint)
-                  for entry, match, base, own in hits.values()]
+        neighbours = {n for c in countries for n in self.neighbours.get(c, ())} if countries else set()
+        # (score, reasons, entry, match) for every hit; Candidates only for those returned. The main-name bonus
+        # goes to the name as written, not to a folded likeness.
+        ranked = [_score(entry, "exact", 1.0, own and (entry[0] == name or letters(entry[0]) == letters(name)),
+                         countries, neighbours, kind_hint) for _, entry, own in exact]
+        if loose:
+            ranked += [_score(entry, "skeleton", base, False, countries, neighbours, kind_hint)
+                       for entry, base in loose]
         if not kind_hint:
             ranked = _admin_or_town(ranked)
         if len(ranked) > 1:
             ranked.sort(key=lambda item: (-item[0], item[2][8]))
             ranked = _distinct(ranked, limit)
         return [_candidate(*item) for item in ranked[:limit]]
+
+    def _loose_hits(self, key: str, countries: tuple[str, ...], exact: set[int]) -> list[tuple[tuple, float]]:
+        """(entry, base score) of entries whose name is a spelling variant of this fold key, none of the `exact`
+        refs."""
+        skel = skeleton(key)
+        if not (len(skel) >= 3 or (len(skel) == 2 and countries)):  # short keys only within the article's region
+            return []
+        loose = []
+        for ref in self._skeleton_hits(skel, countries):
+            if ref in exact:
+                continue
+            entry = self._entry(ref)
+            # Loose matches only within the article's region, or from curated war data.
+            if entry[7] == "backbone" and countries and entry[4] not in countries:
+                continue
+            main = fold(entry[0])
+            similarity = max(fuzz.ratio(key, main), fuzz.ratio(_vowels(key), _vowels(main))) / 100
+            floor = 0.85 if len(key) <= 6 else 0.7 if countries else 0.8
+            if len(key) <= 6 and _consonants(key) != _consonants(main):
+                continue  # a short name: same consonants in the same order, or no match ("Kani" is not "Kanbe")
+            if similarity < floor:
+                continue  # consonants alike, words not: "Marea" is not "Maarat al-Numan", "Shifa" not "Haifa"
+            loose.append((entry, round(0.3 + 0.3 * similarity, 4)))  # never above an exact match
+        return loose
 
     def _online_candidates(self, name: str, countries: tuple[str, ...]) -> list[Candidate]:
         """What the online geocoder says (or said before: its answers are cached) of a name nothing offline knows."""
@@ -258,16 +266,16 @@ class Gazetteer:
 def _score(entry: tuple, match: str, base: float, own: bool, countries: tuple[str, ...], neighbours: set[str],
            kind_hint: str) -> tuple[float, list[str], tuple, str]:
     """(score, reasons, entry, match); `own`: the name asked is the entry's own name, not an alternate."""
-    name, lat, lon, kind, country, admin1, population, source, pid = entry
+    kind, country, source = entry[3], entry[4], entry[7]
     score = base
-    reasons = [f"{match} name match ({base:.2f})"]
+    reasons = [_match_reason(match, base)]
     if match == "exact" and own:
         score += 0.1
         reasons.append("its main name, not an alternate (+0.1)")
     if countries:
         if country in countries:
             score += 0.5
-            reasons.append(f"in the article's country {country} (+0.5)")
+            reasons.append(_country_reason(country))
         elif country in neighbours:
             score += 0.15
             reasons.append(f"in neighbouring {country} (+0.15)")
@@ -291,18 +299,26 @@ def _score(entry: tuple, match: str, base: float, own: bool, countries: tuple[st
         pass  # weighed against same-named towns in candidates()
     elif kind in SETTLEMENT_KINDS:
         score += 0.05
-    if population:
-        bonus = 0.3 * min(1.0, math.log10(population + 1) / 7)
-        score += bonus
-        reasons.append(f"population {population:,} (+{bonus:.2f})")
+    if entry[6]:  # its population
+        score += entry[10]
+        reasons.append(entry[11])
     return round(score, 4), reasons, entry, match
 
 
+# Reasons that recur, each written once
+@lru_cache(maxsize=4096)
+def _match_reason(match: str, base: float) -> str:
+    return f"{match} name match ({base:.2f})"
+
+
+@lru_cache(maxsize=1024)
+def _country_reason(country: str) -> str:
+    return f"in the article's country {country} (+0.5)"
+
+
 def _candidate(score: float, reasons: list[str], entry: tuple, match: str) -> Candidate:
-    name, lat, lon, kind, country, admin1, population, source, pid = entry
-    place = Place(name=name, lat=lat, lon=lon, kind=kind, country=country, admin1=admin1,
-                  precision=KIND_PRECISION.get(kind, Precision.TOWN), source=source, id=pid)
-    return Candidate(place=place, score=score, match=match, reasons=tuple(reasons))
+    place = Place(*entry[:6], KIND_PRECISION.get(entry[3], Precision.TOWN), entry[7], entry[8])
+    return Candidate(place, score, match, tuple(reasons))
 
 
 def _distinct(ranked: list[tuple], limit: int) -> list[tuple]:
@@ -327,9 +343,12 @@ def _distinct(ranked: list[tuple], limit: int) -> list[tuple]:
 def _admin_or_town(ranked: list[tuple]) -> list[tuple]:
     """A bare name shared by an admin area and a town in it ("Idlib", "Donetsk") is more often the town;
     an admin area with no such town ("Virginia", "Kherson Oblast") stands as itself."""
-    if not any(item[2][3] in ADMIN_KINDS for item in ranked):
+    if ADMIN_KINDS.isdisjoint([item[2][3] for item in ranked]):
         return ranked
-    towns = [town for _, _, town, match in ranked if town[3] in SETTLEMENT_KINDS and match == "exact"]
+    towns: dict[str, list[tuple]] = defaultdict(list)  # exact matches of towns by twin key (see backbone.twin_key)
+    for _, _, town, match in ranked:
+        if town[3] in SETTLEMENT_KINDS and match == "exact":
+            towns[town[9]].append(town)
     weighed = []
     for item in ranked:
         score, reasons, area, match = item
@@ -341,10 +360,7 @@ def _admin_or_town(ranked: list[tuple]) -> list[tuple]:
                     return town[5] in (name, admin1)
                 return abs(town[1] - lat) + abs(town[2] - lon) < 1.5  # no admin recorded: near its centre
 
-            near = [town for town in towns if town[4] == country and inside(town)]
-            # its name without "province", "krai", "sheng" etc.
-            bare = skeleton(fold(ADMIN_WORDS.sub("", backbone_module.bare_admin_name(name)))) if near else ""
-            twin = any(skeleton(town[0]) == bare for town in near)
+            twin = any(town[4] == country and inside(town) for town in towns.get(area[9], ()))  # the same name, in it
             change, why = (-0.3, "a town of the same name is there (-0.3)") if twin else \
                 (0.2 if kind == "admin1" else 0.0, "an admin area with no town of that name (+0.2)")
             item = round(score + change, 4), reasons + [why], area, match

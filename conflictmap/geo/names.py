@@ -24,7 +24,7 @@ _ARABIC_MARKS = re.compile("[\u064b-\u065f\u0670\u0640]")  # tashkeel and tatwee
 _ARABIC_LETTERS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ؤ": "و", "ئ": "ي"})
 _NON_WORD = re.compile(r"[^\w\s]+")
 _SPACES = re.compile(r"\s+")
-_DOUBLE = re.compile(r"([a-z])\1+")
+_DOUBLE = re.compile(r"(?<=([a-z]))\1+")  # a letter's repeats after its first, to delete
 
 
 _ARABIC = re.compile("[\u0600-\u06ff]")
@@ -38,8 +38,22 @@ def has_arabic(text: str) -> bool:
 # punctuation) a word break. Plain-ASCII input also loses its apostrophes, as the marks above do.
 _ASCII_WORDS = bytes(ord(c.lower()) if c.isalnum() else ord(" ") for c in map(chr, range(256)))
 _ASCII_APOSTROPHES = "".join(c for c in _APOSTROPHES if c.isascii()).encode()
-_NO_APOSTROPHES = str.maketrans(dict.fromkeys(_APOSTROPHES))
 _ARABIC_ARTICLE = re.compile(r"(^|\s)ال")
+
+
+class _Transliteration(dict):
+    """A str.translate table filled as characters come: `_APOSTROPHES` to nothing, any other character to its
+    ASCII transliteration (anyascii) with `_ASCII_WORDS` applied; one pass in C for what took anyascii's loop in
+    Python and two more translations."""
+
+    def __missing__(self, code: int) -> str | None:
+        char = chr(code)
+        value = self[code] = None if char in _APOSTROPHES else \
+            anyascii(char).encode().translate(_ASCII_WORDS).decode()
+        return value
+
+
+_TRANSLITERATION = _Transliteration()
 
 
 @lru_cache(maxsize=262144)
@@ -52,21 +66,25 @@ def fold(name: str) -> str:
         text = _ARABIC_MARKS.sub("", text).translate(_ARABIC_LETTERS)
         text = _ARABIC_ARTICLE.sub(r"\1", text)  # the Arabic article
         return _SPACES.sub(" ", _NON_WORD.sub(" ", text)).strip()
-    text = anyascii(text.translate(_NO_APOSTROPHES))
-    return _without_articles(text.encode().translate(_ASCII_WORDS).decode().split())
+    return _without_articles(text.translate(_TRANSLITERATION).split())
+
+
+_LEADING_ARTICLE = re.compile(r"^(?:al|el|ad|an|ar|as|ash|at|az|the)\b[\s'’-]*")
+_NOT_LETTERS = bytes(c for c in range(128) if not 97 <= c <= 122)  # ASCII bytes other than a-z
 
 
 @lru_cache(maxsize=65536)
 def letters(name: str) -> str:
     """A name's letters as written, in ASCII and lower case, without a leading article: unlike `fold`, doubled
     letters stay ("El Hamma" is not "Hama" written as such; "Al-Bab" is "Bab")."""
-    return re.sub(r"[^a-z]", "", re.sub(r"^(?:al|el|ad|an|ar|as|ash|at|az|the)\b[\s'’-]*", "", anyascii(name).lower()))
+    return _LEADING_ARTICLE.sub("", anyascii(name).lower()).encode().translate(None, _NOT_LETTERS).decode()
 
 
 def _without_articles(words: list[str]) -> str:
     # Drop articles, but keep a lone word ("As" alone stays "as"); letters written twice once.
-    text = " ".join([w for w in words if w not in ARTICLES] or words)
-    return _DOUBLE.sub(r"\1", text) if _DOUBLE.search(text) else text
+    if not ARTICLES.isdisjoint(words):
+        words = [w for w in words if w not in ARTICLES] or words
+    return _DOUBLE.sub("", " ".join(words))
 
 
 _SKELETON_DIGRAPHS = (
@@ -75,7 +93,7 @@ _SKELETON_DIGRAPHS = (
 )
 _SKELETON_LETTERS = str.maketrans({"q": "k", "c": "k", "j": "X", "J": "X", "z": "s", "g": "G"})
 _VOWELS = re.compile(r"[aeiouyw]")
-_REPEATS = re.compile(r"(.)\1+")
+_REPEATS = re.compile(r"(?<=(.))\1+")  # a character's repeats after the first
 
 
 @lru_cache(maxsize=262144)
@@ -92,7 +110,7 @@ def skeleton(name: str) -> str:
         # Keep a leading vowel as a marker so that "Azaz" and "Zaza" differ.
         head, tail = word[:1], word[1:]
         word = ("V" if head in "aeiouyw" and head else head) + _VOWELS.sub("", tail)
-        word = _REPEATS.sub(r"\1", word)
+        word = _REPEATS.sub("", word)
         if len(word) > 1 and word.endswith("h"):
             word = word[:-1]
         if word:
