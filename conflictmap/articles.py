@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import time
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Protocol
 
 from .model import Article
 
@@ -37,8 +39,8 @@ def find_article_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[Pr
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            for p in sorted(path.rglob("*")):
-                if not p.is_file() or p.suffix.lower() not in ARTICLE_SUFFIXES or p.name.startswith("."):
+            for p in _files_under(path):
+                if p.suffix.lower() not in ARTICLE_SUFFIXES or p.name.startswith("."):
                     continue
                 if NOT_ARTICLES.match(p.stem):
                     problems.append(Problem(str(p), "a folder's notes, not an article: skipped (name a file "
@@ -50,6 +52,23 @@ def find_article_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[Pr
         else:
             problems.append(Problem(str(path), "no such file or directory"))
     return found, problems
+
+
+def _files_under(folder: Path) -> list[Path]:
+    """The files in a folder and its subfolders (those that can be listed), sorted as paths."""
+    found: list[Path] = []
+    folders = [str(folder)]
+    while folders:
+        try:
+            with os.scandir(folders.pop()) as entries:
+                for entry in entries:
+                    if entry.is_dir():
+                        folders.append(entry.path)
+                    elif entry.is_file():
+                        found.append(Path(entry.path))
+        except OSError:  # a folder that cannot be listed is passed over
+            continue
+    return sorted(found)
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -170,20 +189,65 @@ def read_article(path: Path) -> tuple[Article | None, list[Problem]]:
     return article, problems
 
 
-def iter_articles(paths: Iterable[str | Path]) -> Iterator[tuple[Article | None, list[Problem]]]:
+@dataclass(frozen=True)
+class FileState:
+    """What a file looked like when it was read: its size and modification time, and when it was read."""
+
+    size: int
+    mtime_ns: int
+    read_ns: int
+
+    def unchanged(self, stat: os.stat_result) -> bool:
+        """Whether a file with this stat still holds what was read: same size and time, and last modified well
+        before it was read (a change in the same tick of a coarse clock would not show in its time)."""
+        return (stat.st_size == self.size and stat.st_mtime_ns == self.mtime_ns
+                and self.mtime_ns < self.read_ns - 2_000_000_000)
+
+
+class FileMemory(Protocol):
+    """What was read from files before (the store): an article known again by its file's path and state."""
+
+    def recall(self, path: str, stat: os.stat_result) -> tuple[Article, list[str]] | None:
+        """The article read from this file, and the notices its reading gave, if the file is unchanged."""
+
+    def remember(self, article: Article, state: FileState, notices: list[str]) -> None:
+        """An article just read from its file."""
+
+
+def iter_articles(paths: Iterable[str | Path], memory: FileMemory | None = None
+                  ) -> Iterator[tuple[Article | None, list[Problem]]]:
     files, problems = find_article_files(paths)
     for problem in problems:
         yield None, [problem]
     for path in files:
-        yield read_article(path)
+        if memory is None:
+            yield read_article(path)
+            continue
+        try:
+            stat = path.stat()
+        except OSError:
+            stat = None
+        known = memory.recall(str(path), stat) if stat is not None else None
+        if known is not None:
+            article, notices = known
+            yield article, [Problem(str(path), notice, fatal=False) for notice in notices]
+            continue
+        started = time.time_ns()
+        article, found = read_article(path)
+        if article is not None and stat is not None:
+            memory.remember(article, FileState(stat.st_size, stat.st_mtime_ns, started),
+                            [p.message for p in found if not p.fatal])
+        yield article, found
 
 
-def load_articles(paths: Iterable[str | Path]) -> tuple[list[Article], list[Problem]]:
-    """All readable articles under `paths` (duplicates by content dropped), and the problems met."""
+def load_articles(paths: Iterable[str | Path], memory: FileMemory | None = None
+                  ) -> tuple[list[Article], list[Problem]]:
+    """All readable articles under `paths` (duplicates by content dropped), and the problems met. With a
+    `memory`, a file unchanged since it was last read is not read again."""
     articles: list[Article] = []
     problems: list[Problem] = []
     seen: dict[str, str] = {}
-    for article, found in iter_articles(paths):
+    for article, found in iter_articles(paths, memory):
         problems.extend(found)
         if article is None:
             continue

@@ -75,13 +75,13 @@ def _build_once(args) -> int:
     except (StoreError, NothingToRead, ValueError) as err:  # ValueError: a bad --profile or --online
         return _failure(err)
     _report_problems(result.problems)
-    if result.unresolved:
-        counts = Counter(item.claim.place_as_written for item in result.unresolved)
+    if result.summary.unresolved_names:
+        counts = Counter(result.summary.unresolved_names)
         listed = ", ".join(f"{name} ({n})" for name, n in sorted(counts.items()))
         print(f"conflictmap: {len(counts)} place name(s) not in any gazetteer: {listed} — "
               f"see {Path(args.output) / 'unresolved.csv'}; add them to a file in gazetteer/", file=sys.stderr)
     if not args.quiet:
-        print(f"conflictmap: {len(result.assessments)} place(s) on the map: "
+        print(f"conflictmap: {len(result.summary.places)} place(s) on the map: "
               f"{Path(args.output) / 'conflict_map.html'}", file=sys.stderr)
     return _exit_code(result.articles, result.problems)
 

@@ -6,18 +6,22 @@ import csv
 import io
 import json
 import os
+import sqlite3
+import struct
 import tempfile
 import xml.etree.ElementTree as ET
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable
 
-from .assess import changes_in, history, timeline_days
+from .assess import ChangeOfHands
 from .files import replacing
 from .model import STATUS_EVENT_TYPE, Article, Assessment, ResolvedClaim, ResolvedFigure
 from .profiles import Profile
 from .render import escape
 
 CLAIM_COLUMNS = (
-    "article", "title", "outlet", "published", "url", "place_as_written", "place", "lat", "lon", "kind", "country",
+    "article", "article_id", "title", "outlet", "published", "url", "place_as_written", "place", "lat", "lon", "kind", "country",
     "precision", "place_source", "side", "actor", "status", "event_type", "source", "source_kind", "date", "past",
     "quote", "start", "end", "rule",
 )
@@ -30,6 +34,7 @@ def claim_record(item: ResolvedClaim, articles: dict[str, Article]) -> dict:
     article = articles.get(claim.article_id)
     return {
         "article": claim.article_name,
+        "article_id": claim.article_id,
         "title": article.title if article else "",
         "outlet": article.outlet if article else "",
         "published": article.published if article else "",
@@ -57,7 +62,7 @@ def claim_record(item: ResolvedClaim, articles: dict[str, Article]) -> dict:
     }
 
 
-FIGURE_COLUMNS = ("article", "title", "outlet", "published", "date", "count", "as_written", "qualifier", "who",
+FIGURE_COLUMNS = ("article", "article_id", "title", "outlet", "published", "date", "count", "as_written", "qualifier", "who",
                   "outcome", "place_as_written", "place", "lat", "lon", "source", "source_kind", "quote")
 
 
@@ -65,7 +70,8 @@ def figure_record(item: ResolvedFigure, articles: dict[str, Article]) -> dict:
     figure, place = item.figure, item.place
     article = articles.get(figure.article_id)
     return {
-        "article": figure.article_name, "title": article.title if article else "",
+        "article": figure.article_name, "article_id": figure.article_id,
+        "title": article.title if article else "",
         "outlet": article.outlet if article else "", "published": article.published if article else "",
         "date": figure.date, "count": figure.count, "as_written": figure.as_written, "qualifier": figure.qualifier,
         "who": figure.who, "outcome": figure.outcome, "place_as_written": figure.place_as_written,
@@ -74,73 +80,77 @@ def figure_record(item: ResolvedFigure, articles: dict[str, Article]) -> dict:
     }
 
 
-def figures_csv(items: list[ResolvedFigure], articles: dict[str, Article]) -> str:
+def _csv(columns: tuple[str, ...], records: Iterable[dict], header: bool) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
+    if header:
+        writer.writeheader()
+    for record in records:
+        if "lat" in record:
+            record["lat"] = "" if record["lat"] is None else record["lat"]
+            record["lon"] = "" if record["lon"] is None else record["lon"]
+        writer.writerow(record)
+    return buffer.getvalue()
+
+
+def csv_header(columns: tuple[str, ...]) -> str:
+    return _csv(columns, (), header=True)
+
+
+def figures_csv(items: list[ResolvedFigure], articles: dict[str, Article], header: bool = True) -> str:
     """One row per figure as reported; figures that disagree stay side by side."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=FIGURE_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    for item in items:
-        record = figure_record(item, articles)
-        record["lat"] = "" if record["lat"] is None else record["lat"]
-        record["lon"] = "" if record["lon"] is None else record["lon"]
-        writer.writerow(record)
-    return buffer.getvalue()
+    return _csv(FIGURE_COLUMNS, (figure_record(item, articles) for item in items), header)
 
 
-def claims_csv(items: list[ResolvedClaim], articles: dict[str, Article]) -> str:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CLAIM_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    for item in items:
-        record = claim_record(item, articles)
-        record["lat"] = "" if record["lat"] is None else record["lat"]
-        record["lon"] = "" if record["lon"] is None else record["lon"]
-        writer.writerow(record)
-    return buffer.getvalue()
+def claims_csv(items: list[ResolvedClaim], articles: dict[str, Article], header: bool = True) -> str:
+    return _csv(CLAIM_COLUMNS, (claim_record(item, articles) for item in items), header)
 
 
-def unresolved_csv(items: list[ResolvedClaim]) -> str:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=UNRESOLVED_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    for item in items:
-        claim = item.claim
-        writer.writerow({"place_as_written": claim.place_as_written, "looked_up_as": claim.place_hint,
-                         "kind_hint": claim.kind_hint, "article": claim.article_name, "side": claim.side,
-                         "status": claim.status.value, "quote": claim.quote})
-    return buffer.getvalue()
+def unresolved_csv(items: list[ResolvedClaim], header: bool = True) -> str:
+    return _csv(UNRESOLVED_COLUMNS, ({"place_as_written": item.claim.place_as_written,
+                                      "looked_up_as": item.claim.place_hint, "kind_hint": item.claim.kind_hint,
+                                      "article": item.claim.article_name, "side": item.claim.side,
+                                      "status": item.claim.status.value, "quote": item.claim.quote}
+                                     for item in items), header)
 
 
-def geojson(assessments: list[Assessment], articles: dict[str, Article], profile: Profile) -> dict:
-    """RFC 7946 FeatureCollection: one Point Feature per place, with its assessment, its claims and figures,
-    and its changes of hands."""
-    published = {key: article.published for key, article in articles.items()}
-    features = []
-    for assessment in assessments:
-        place = assessment.place
-        features.append({
-            "type": "Feature",
-            "id": place.id,
-            "geometry": {"type": "Point", "coordinates": [round(place.lon, 6), round(place.lat, 6)]},
-            "properties": {
-                "name": place.name,
-                "kind": place.kind,
-                "country": place.country,
-                "precision": place.precision.value,
-                "place_source": place.source,
-                "controller": assessment.controller,
-                "controller_label": profile.label(assessment.controller),
-                "status": assessment.status,
-                "colour": profile.colour(assessment.controller),
-                "since": assessment.since,
-                "sides": list(assessment.sides),
-                "claim_count": len(assessment.claims),
-                "claims": [claim_record(c, articles) for c in assessment.claims],
-                "figures": [figure_record(f, articles) for f in assessment.figures],
-                "changes_of_hands": [change_record(c) for c in changes_in(history(assessment.claims, published))],
-            },
-        })
-    return {"type": "FeatureCollection", "features": features}
+def geojson_feature(assessment: Assessment, articles: dict[str, Article], profile: Profile,
+                    changes: list[ChangeOfHands]) -> str:
+    """A place as one line of GeoJSON: a Point Feature with its assessment, its claims and figures, and its
+    changes of hands."""
+    place = assessment.place
+    return json.dumps({
+        "type": "Feature",
+        "id": place.id,
+        "geometry": {"type": "Point", "coordinates": [round(place.lon, 6), round(place.lat, 6)]},
+        "properties": {
+            "name": place.name,
+            "kind": place.kind,
+            "country": place.country,
+            "precision": place.precision.value,
+            "place_source": place.source,
+            "controller": assessment.controller,
+            "controller_label": profile.label(assessment.controller),
+            "status": assessment.status,
+            "colour": profile.colour(assessment.controller),
+            "since": assessment.since,
+            "sides": list(assessment.sides),
+            "claim_count": len(assessment.claims),
+            "claims": [claim_record(c, articles) for c in assessment.claims],
+            "figures": [figure_record(f, articles) for f in assessment.figures],
+            "changes_of_hands": [change_record(c) for c in changes],
+        },
+    }, ensure_ascii=False)
+
+
+def geojson_text(features: list[str]) -> list[str]:
+    """RFC 7946 FeatureCollection of these features (`geojson_feature`), one per line (quick to diff), as the
+    texts to write one after the other."""
+    parts = ['{"type": "FeatureCollection", "features": [\n']
+    for n, feature in enumerate(features):
+        parts.extend((",\n" if n else "", feature))
+    parts.append("\n]}\n" if features else "]}\n")
+    return parts
 
 
 def change_record(change) -> dict:
@@ -148,25 +158,18 @@ def change_record(change) -> dict:
             "from_status": change.before_status, "to_status": change.after_status}
 
 
-def write_atomic(path: Path, text: str | bytes) -> None:
-    """Write a file whole or not at all: a temporary file beside it, renamed over it. Text is written as UTF-8."""
+def write_atomic(path: Path, text: str | bytes | list[str]) -> None:
+    """Write a file whole or not at all: a temporary file beside it, renamed over it. Text (or a list of
+    texts, written one after the other) is written as UTF-8."""
     with replacing(path) as temp:
         if isinstance(text, bytes):
             temp.write_bytes(text)
         else:
             with open(temp, "w", encoding="utf-8", newline="") as out:
-                out.write(text)
+                out.writelines([text] if isinstance(text, str) else text)
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(temp, 0o666 & ~umask)  # as readable as a file opened normally: maps are shared
-
-
-def dumps_geojson(collection: dict) -> str:
-    """The collection with one feature per line: quick to write (the C encoder) and to diff between builds."""
-    head = {key: value for key, value in collection.items() if key != "features"}
-    opening = json.dumps(head, ensure_ascii=False)[:-1] + (', ' if head else '') + '"features": [\n'
-    features = ",\n".join(json.dumps(feature, ensure_ascii=False) for feature in collection.get("features", []))
-    return opening + features + ("\n" if features else "") + "]}\n"
 
 
 def embed_html(title: str) -> str:
@@ -214,64 +217,84 @@ def _kml_style(assessment: Assessment, profile: Profile) -> tuple[str, str, str,
 
 
 def _sub(parent: ET.Element, tag: str, text: object = None, **attributes) -> ET.Element:
-    element = ET.SubElement(parent, f"{{{KML_NS}}}{tag}", attributes)
+    element = ET.SubElement(parent, tag, attributes)
     if text is not None:
         element.text = escape.xml_chars(text)
     return element
 
 
-def kml(assessments: list[Assessment], articles: dict[str, Article], profile: Profile,
-        title: str = "conflictmap") -> str:
-    """KML 2.2 for Google Earth: a folder per layer of the map (a side's places, contested, attacks, left),
-    a placemark per place, styled as on the map, whose balloon is the map's popup (every claim, its source
-    and sentence); the assessment and changes of hands also as ExtendedData."""
-    from .render.map import layer_of, popup_html
+def _xml(element: ET.Element, level: int) -> str:
+    """An element as indented XML text, to stand at this depth of the document."""
+    ET.indent(element, space=" ", level=level)
+    return " " * level + ET.tostring(element, encoding="unicode") + "\n"
 
-    ET.register_namespace("", KML_NS)
-    published = {key: article.published for key, article in articles.items()}
-    root = ET.Element(f"{{{KML_NS}}}kml")
-    document = _sub(root, "Document")
-    _sub(document, "name", title)
-    _sub(document, "description", "Who holds which place, by the claims in the articles read; every claim "
-                                  "with its source and the sentence that makes it. Made by conflictmap.")
-    styles: dict[str, tuple[str, str, float]] = {}
-    folders: dict[str, tuple[str, list[tuple[Assessment, str, list]]]] = {}
-    for assessment in assessments:
-        style_id, colour, icon, scale = _kml_style(assessment, profile)
-        styles[style_id] = (colour, icon, scale)
-        key, label = layer_of(assessment, profile)
-        changes = changes_in(history(assessment.claims, published))
-        folders.setdefault(key, (label, []))[1].append((assessment, style_id, changes))
+
+@dataclass(frozen=True)
+class KmlPiece:
+    """A place in the KML: the layer (folder) it is in, its style, and its placemark as XML text."""
+
+    layer: str
+    label: str
+    style_id: str
+    style: tuple[str, str, float]  # colour (aabbggrr), icon, scale
+    placemark: str
+
+
+def kml_piece(assessment: Assessment, profile: Profile, popup: str, changes: list[ChangeOfHands]) -> KmlPiece:
+    """A place's placemark, styled as on the map, whose balloon is the map's popup (`popup`: its HTML);
+    the assessment and changes of hands also as ExtendedData."""
+    from .render.map import layer_of
+
+    place = assessment.place
+    style_id, colour, icon, scale = _kml_style(assessment, profile)
+    key, label = layer_of(assessment, profile)
+    mark = ET.Element("Placemark", id="p-" + "".join(c if c.isalnum() else "_" for c in place.id))
+    _sub(mark, "name", place.name)
+    _sub(mark, "description", popup)  # HTML, escaped for HTML already; the XML writer escapes it again
+    _sub(mark, "styleUrl", f"#{style_id}")
+    data = _sub(mark, "ExtendedData")
+    fields = {"controller": assessment.controller, "controller_label": profile.label(assessment.controller),
+              "status": assessment.status, "since": assessment.since, "kind": place.kind,
+              "country": place.country, "precision": place.precision.value,
+              "claim_count": len(assessment.claims), "figure_count": len(assessment.figures),
+              "changes_of_hands": "; ".join(f"{c.date or 'undated'}: {c.before} → {c.after}" for c in changes)}
+    for name, value in fields.items():
+        _sub(_sub(data, "Data", name=name), "value", value)
+    _sub(_sub(mark, "Point"), "coordinates", f"{place.lon:.6f},{place.lat:.6f}")
+    return KmlPiece(key, label, style_id, (colour, icon, scale), _xml(mark, 3))
+
+
+def kml_text(pieces: list[KmlPiece], title: str = "conflictmap") -> list[str]:
+    """KML 2.2 for Google Earth: a folder per layer of the map (a side's places, contested, attacks, left)
+    holding these placemarks, in this order, and the styles they use; as texts to write one after the other."""
+    head = ET.Element("Document")
+    _sub(head, "name", title)
+    _sub(head, "description", "Who holds which place, by the claims in the articles read; every claim with its "
+                              "source and the sentence that makes it. Made by conflictmap.")
+    parts = [f"<?xml version='1.0' encoding='utf-8'?>\n<kml xmlns=\"{KML_NS}\">\n <Document>\n"]
+    parts.extend(_xml(child, 2) for child in head)
+    styles = {piece.style_id: piece.style for piece in pieces}
     for style_id in sorted(styles):
         colour, icon, scale = styles[style_id]
-        style = _sub(document, "Style", id=style_id)
+        style = ET.Element("Style", id=style_id)
         icon_style = _sub(style, "IconStyle")
         _sub(icon_style, "color", colour)
         _sub(icon_style, "scale", f"{scale:g}")
         _sub(_sub(icon_style, "Icon"), "href", KML_ICONS[icon])
         _sub(_sub(style, "LabelStyle"), "scale", "0.8")
+        parts.append(_xml(style, 2))
+    folders: dict[str, tuple[str, list[str]]] = {}
+    for piece in pieces:
+        folders.setdefault(piece.layer, (piece.label, []))[1].append(piece.placemark)
     for key in sorted(folders):
-        label, members = folders[key]
-        folder = _sub(document, "Folder")
-        _sub(folder, "name", label)
-        for assessment, style_id, changes in members:
-            place = assessment.place
-            mark = _sub(folder, "Placemark", id="p-" + "".join(c if c.isalnum() else "_" for c in place.id))
-            _sub(mark, "name", place.name)
-            # The balloon is HTML: the popup's text is escaped for HTML, then the XML writer escapes it again.
-            _sub(mark, "description", popup_html(assessment, profile, articles, changes))
-            _sub(mark, "styleUrl", f"#{style_id}")
-            data = _sub(mark, "ExtendedData")
-            fields = {"controller": assessment.controller, "controller_label": profile.label(assessment.controller),
-                      "status": assessment.status, "since": assessment.since, "kind": place.kind,
-                      "country": place.country, "precision": place.precision.value,
-                      "claim_count": len(assessment.claims), "figure_count": len(assessment.figures),
-                      "changes_of_hands": "; ".join(f"{c.date or 'undated'}: {c.before} → {c.after}" for c in changes)}
-            for name, value in fields.items():
-                _sub(_sub(data, "Data", name=name), "value", value)
-            _sub(_sub(mark, "Point"), "coordinates", f"{place.lon:.6f},{place.lat:.6f}")
-    ET.indent(root, space=" ")
-    return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
+        label, marks = folders[key]
+        name = ET.Element("name")
+        name.text = escape.xml_chars(label)
+        parts.append("  <Folder>\n" + _xml(name, 3))
+        parts.extend(marks)
+        parts.append("  </Folder>\n")
+    parts.append(" </Document>\n</kml>\n")
+    return parts
 
 
 # --- GeoPackage (QGIS), through geopandas ------------------------------------------------------------------
@@ -280,29 +303,31 @@ PLACE_COLUMNS = ("place_id", "name", "kind", "country", "admin1", "precision", "
                  "status", "since", "sides", "claim_count", "figure_count", "changes_of_hands")
 
 
-def _place_rows(assessments: list[Assessment], articles: dict[str, Article], profile: Profile) -> list[dict]:
-    published = {key: article.published for key, article in articles.items()}
-    rows = []
-    for assessment in assessments:
-        place = assessment.place
-        changes = changes_in(history(assessment.claims, published))
-        rows.append({"place_id": place.id, "name": place.name, "kind": place.kind, "country": place.country,
-                     "admin1": place.admin1, "precision": place.precision.value,
-                     "controller": assessment.controller, "controller_label": profile.label(assessment.controller),
-                     "status": assessment.status, "since": assessment.since, "sides": "|".join(assessment.sides),
-                     "claim_count": len(assessment.claims), "figure_count": len(assessment.figures),
-                     "changes_of_hands": "; ".join(f"{c.date or 'undated'}: {c.before} → {c.after}"
-                                                   for c in changes),
-                     "lon": place.lon, "lat": place.lat})
-    return rows
+def place_row(assessment: Assessment, profile: Profile, changes: list[ChangeOfHands]) -> dict:
+    """A place's row in the GeoPackage's `places` layer (with its point as lon and lat)."""
+    place = assessment.place
+    return {"place_id": place.id, "name": place.name, "kind": place.kind, "country": place.country,
+            "admin1": place.admin1, "precision": place.precision.value,
+            "controller": assessment.controller, "controller_label": profile.label(assessment.controller),
+            "status": assessment.status, "since": assessment.since, "sides": "|".join(assessment.sides),
+            "claim_count": len(assessment.claims), "figure_count": len(assessment.figures),
+            "changes_of_hands": "; ".join(f"{c.date or 'undated'}: {c.before} → {c.after}" for c in changes),
+            "lon": place.lon, "lat": place.lat}
 
 
-def geopackage(assessments: list[Assessment], claims: list[ResolvedClaim], figures: list[ResolvedFigure],
-               articles: dict[str, Article], profile: Profile) -> bytes:
+GEOPACKAGE_LAYERS = (("places", PLACE_COLUMNS, "place_id"), ("claims", CLAIM_COLUMNS, "article_id"),
+                     ("figures", FIGURE_COLUMNS, "article_id"))
+
+
+def geopackage_stamp(last_day: str) -> str:
+    """The GeoPackage's timestamp: the last day the articles cover, so the same articles give the same file."""
+    return f"{last_day or '1970-01-01'}T00:00:00.000Z"
+
+
+def geopackage(places: list[dict], claims: list[dict], figures: list[dict], last_day: str) -> bytes:
     """A GeoPackage (the file QGIS opens) with three point layers in WGS 84: `places` (one per place, with its
-    assessment and changes of hands), `claims` (one per claim located at a place, every column of claims.csv)
-    and `figures` (one per casualty or displacement figure at a place). Written through geopandas; the file's
-    timestamp is the last day the articles cover, so the same articles give the same bytes."""
+    assessment and changes of hands: `place_row`), `claims` (one per claim located at a place, every column of
+    claims.csv) and `figures` (one per casualty or displacement figure at a place). Written through geopandas."""
     import geopandas
     import pyogrio
 
@@ -311,22 +336,79 @@ def geopackage(assessments: list[Assessment], claims: list[ResolvedClaim], figur
         points = geopandas.points_from_xy([row["lon"] for row in rows], [row["lat"] for row in rows], crs="EPSG:4326")
         return geopandas.GeoDataFrame(table, geometry=points, crs="EPSG:4326")
 
-    located = [item for item in claims if item.place is not None]
-    claim_rows = [claim_record(item, articles) for item in located]
-    figure_rows = [figure_record(item, articles) for item in figures if item.place is not None]
-    layers = [("places", frame(_place_rows(assessments, articles, profile), PLACE_COLUMNS)),
-              ("claims", frame(claim_rows, CLAIM_COLUMNS)),
-              ("figures", frame(figure_rows, FIGURE_COLUMNS))]
-    published = {key: article.published for key, article in articles.items()}
-    days = timeline_days(located, published, figures)
-    stamp = f"{days[-1] if days else '1970-01-01'}T00:00:00.000Z"
     previous = pyogrio.get_gdal_config_option("OGR_CURRENT_DATE")
-    pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": stamp})
+    pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": geopackage_stamp(last_day)})
     try:
         with tempfile.TemporaryDirectory(prefix="conflictmap-gpkg-") as folder:
             path = Path(folder) / "claims.gpkg"
-            for name, data in layers:
-                data.to_file(path, layer=name, driver="GPKG", engine="pyogrio", mode="a" if path.exists() else "w")
+            for (name, columns, _), rows in zip(GEOPACKAGE_LAYERS, (places, claims, figures)):
+                frame(rows, columns).to_file(path, layer=name, driver="GPKG", engine="pyogrio",
+                                             mode="a" if path.exists() else "w")
             return path.read_bytes()
     finally:
         pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": previous})
+
+
+def _point(lon: float, lat: float) -> bytes:
+    """A GeoPackage geometry: the header (magic, version, little-endian with no envelope, SRS 4326) and a WKB point."""
+    return b"GP\x00\x01" + struct.pack("<iBIdd", 4326, 1, 1, lon, lat)
+
+
+def _coordinate(index: int):
+    def read(blob: bytes | None) -> float | None:
+        return None if blob is None else struct.unpack_from("<d", blob, 13 + 8 * index)[0]
+    return read
+
+
+def patch_geopackage(path: Path, gone: dict[str, set[str]], added: dict[str, list[dict]], last_day: str) -> None:
+    """Change a GeoPackage written by `geopackage` in place: in each layer, drop the rows whose key (place id, or
+    article id) is in `gone[layer]`, add the rows of `added[layer]`, and set the extents and timestamp."""
+    db = sqlite3.connect(path, isolation_level=None)
+    try:
+        # the spatial index's triggers call these (GDAL's SQL functions); points only, as this module writes
+        db.create_function("ST_IsEmpty", 1, lambda blob: 0, deterministic=True)
+        for name, index in (("ST_MinX", 0), ("ST_MaxX", 0), ("ST_MinY", 1), ("ST_MaxY", 1)):
+            db.create_function(name, 1, _coordinate(index), deterministic=True)
+        db.execute("BEGIN")
+        stamp = geopackage_stamp(last_day)
+        for layer, columns, key in GEOPACKAGE_LAYERS:
+            deleted = db.execute(f'DELETE FROM "{layer}" WHERE "{key}" IN (SELECT value FROM json_each(?))',
+                                 (json.dumps(sorted(gone.get(layer, ()))),)).rowcount
+            names = ", ".join(f'"{c}"' for c in ("geom", *columns))
+            db.executemany(f'INSERT INTO "{layer}" ({names}) VALUES ({", ".join("?" * (len(columns) + 1))})',
+                           [(_point(row["lon"], row["lat"]), *(row[c] for c in columns)) for row in added.get(layer, ())])
+            rows = added.get(layer, ())
+            if deleted > 0:  # the extent may have shrunk: read it again from every point
+                extent = db.execute(f'SELECT MIN(ST_MinX(geom)), MIN(ST_MinY(geom)), MAX(ST_MaxX(geom)), '
+                                    f'MAX(ST_MaxY(geom)) FROM "{layer}"').fetchone()
+            else:  # grown by the rows added, if at all
+                old = db.execute("SELECT min_x, min_y, max_x, max_y FROM gpkg_contents WHERE table_name=?",
+                                 (layer,)).fetchone()
+                xs = [row["lon"] for row in rows] + [v for v in (old[0], old[2]) if v is not None]
+                ys = [row["lat"] for row in rows] + [v for v in (old[1], old[3]) if v is not None]
+                extent = (min(xs), min(ys), max(xs), max(ys)) if xs else (None, None, None, None)
+            db.execute("UPDATE gpkg_contents SET min_x=?, min_y=?, max_x=?, max_y=?, last_change=? WHERE table_name=?",
+                       (*extent, stamp, layer))
+        db.execute("COMMIT")
+    finally:
+        db.close()
+
+
+def geopackage_content(path: Path) -> dict[str, object]:
+    """What a GeoPackage written by `geopackage` (and changed by `patch_geopackage`) holds, whatever the order of
+    its rows and the layout of its pages: each layer's rows (without their row numbers) in a fixed order, what its
+    spatial index holds, and each layer's extent, timestamp and feature count."""
+    db = sqlite3.connect(path)
+    try:
+        content: dict[str, object] = {}
+        for layer, _, _ in GEOPACKAGE_LAYERS:
+            columns = [row[1] for row in db.execute(f'PRAGMA table_info("{layer}")') if row[1] != "fid"]
+            names = ", ".join(f'"{c}"' for c in columns)
+            content[layer] = sorted(db.execute(f'SELECT {names} FROM "{layer}"').fetchall(), key=repr)
+            content[layer + " index"] = db.execute(f'SELECT COUNT(*), MIN(minx), MIN(miny), MAX(maxx), MAX(maxy) '
+                                                   f'FROM "rtree_{layer}_geom"').fetchall()
+        content["contents"] = db.execute("SELECT * FROM gpkg_contents ORDER BY table_name").fetchall()
+        content["counts"] = db.execute("SELECT * FROM gpkg_ogr_contents ORDER BY table_name").fetchall()
+        return content
+    finally:
+        db.close()

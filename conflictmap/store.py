@@ -37,9 +37,10 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from . import __version__
+from .articles import FileState
 from .model import Article, Claim, Figure, Place, Precision, ResolvedClaim, ResolvedFigure, Source, Status
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 APPLICATION = "conflictmap store"
 STORE_NAME = "conflictmap.sqlite"
 DEFAULT_WAIT = 5.0  # seconds a run waits for another one holding the store
@@ -52,7 +53,12 @@ CREATE TABLE articles (
     id TEXT PRIMARY KEY,             -- content id: a hash of the normalised text
     digest TEXT NOT NULL,            -- hash of everything read from the file (text, path, header)
     path TEXT NOT NULL,
-    article TEXT NOT NULL,           -- the Article, as JSON
+    article TEXT NOT NULL,           -- the Article, as JSON, without its text
+    text TEXT NOT NULL,              -- the Article's text
+    size INTEGER,                    -- the file as it was read (articles.FileState): its size,
+    mtime_ns INTEGER,                --   its modification time,
+    read_ns INTEGER,                 --   and when it was read
+    notices TEXT,                    -- what reading it reported besides (JSON list)
     profiles TEXT NOT NULL,          -- names of the profiles it was read with, as a JSON list
     extract_fp TEXT NOT NULL,        -- extraction fingerprint its claims were made with
     resolve_fp TEXT,                 -- resolution fingerprint its claims were resolved with (NULL: not yet)
@@ -69,6 +75,7 @@ CREATE TABLE claims (
     place TEXT,                      -- resolution: the Place as JSON, NULL when none matched
     score REAL,
     reasons TEXT,                    -- resolution: JSON list
+    place_id TEXT,                   -- resolution: the place's id, for claims mapped at a place
     first_seen_build INTEGER NOT NULL,
     first_seen_at TEXT NOT NULL,
     PRIMARY KEY (article_id, n)
@@ -78,6 +85,7 @@ CREATE TABLE figures (
     n INTEGER NOT NULL,
     figure TEXT NOT NULL,            -- the Figure, as JSON
     place TEXT,                      -- resolution: the Place as JSON, NULL when none
+    place_id TEXT,                   -- resolution: the place's id
     PRIMARY KEY (article_id, n)
 );
 CREATE TABLE builds (
@@ -98,7 +106,33 @@ CREATE TABLE build_places (
     PRIMARY KEY (build_id, place_id)
 );
 CREATE INDEX claims_first_seen ON claims(first_seen_build);
+""" + """
+CREATE INDEX claims_place ON claims(place_id);
+CREATE INDEX figures_place ON figures(place_id);
+CREATE TABLE place_outputs (         -- what each place adds to the last build's files (outputs.PlaceOutputs)
+    place_id TEXT PRIMARY KEY,
+    facts TEXT NOT NULL, map TEXT NOT NULL, geojson TEXT NOT NULL, kml TEXT NOT NULL
+);
+CREATE TABLE article_outputs (       -- what each article adds to them (outputs.ArticleOutputs)
+    article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+    last_day TEXT NOT NULL, claims INTEGER NOT NULL, country_level INTEGER NOT NULL, figures INTEGER NOT NULL,
+    unresolved_names TEXT NOT NULL, claims_csv TEXT NOT NULL, figures_csv TEXT NOT NULL, unresolved_csv TEXT NOT NULL
+);
 """
+# From schema version 1: articles' texts and files' states as columns, the places of claims and figures as
+# columns, and the pieces of the files.
+MIGRATION_1 = """
+ALTER TABLE articles ADD COLUMN text TEXT NOT NULL DEFAULT '';
+ALTER TABLE articles ADD COLUMN size INTEGER;
+ALTER TABLE articles ADD COLUMN mtime_ns INTEGER;
+ALTER TABLE articles ADD COLUMN read_ns INTEGER;
+ALTER TABLE articles ADD COLUMN notices TEXT;
+UPDATE articles SET text = json_extract(article, '$.text'), article = json_remove(article, '$.text');
+ALTER TABLE claims ADD COLUMN place_id TEXT;
+ALTER TABLE figures ADD COLUMN place_id TEXT;
+UPDATE claims SET place_id = json_extract(place, '$.id') WHERE bucket = 'resolved';
+UPDATE figures SET place_id = json_extract(place, '$.id');
+""" + SCHEMA[SCHEMA.index("CREATE INDEX claims_place"):]
 
 
 class StoreError(Exception):
@@ -199,6 +233,19 @@ def resolution_fingerprint(gazetteer_paths: Iterable[str | Path] = (), online: o
     return digest.hexdigest()[:24]
 
 
+def outputs_fingerprint(profile) -> str:
+    """What the pieces of the files depend on besides their places' claims: the code that makes them and the
+    sides' labels and colours."""
+    digest = hashlib.sha256(f"conflictmap {__version__}\0".encode())
+    _hash_files(digest, [(name, data) for name, data in _package_files("conflictmap", (".py",))
+                         if name in ("conflictmap/outputs.py", "conflictmap/export.py", "conflictmap/assess.py",
+                                     "conflictmap/model.py")])
+    _hash_files(digest, _package_files("conflictmap.render", (".py",)))
+    digest.update(json.dumps(sorted((side, profile.label(side), profile.colour(side)) for side in profile.sides))
+                  .encode())
+    return digest.hexdigest()[:24]
+
+
 def article_digest(article: Article) -> str:
     """A hash of everything extraction can see of an article (its text, path and header fields)."""
     digest = hashlib.sha256()
@@ -270,9 +317,13 @@ def place_json(place: Place | None) -> str | None:
     return None if place is None else _dumps(_record(place))
 
 
-def article_from(data: dict) -> Article:
+def article_from(data: dict, text: str) -> Article:
     data["meta"] = tuple(tuple(pair) for pair in data["meta"])
-    return Article(**data)
+    return Article(**data, text=text)
+
+
+def article_json(article: Article) -> str:
+    return _dumps({name: value for name, value in asdict(article).items() if name != "text"})
 
 
 class _Places:
@@ -398,6 +449,8 @@ class Store:
             if existing:
                 self._check(db)
                 db.execute("PRAGMA journal_mode=WAL")
+                if self._version(db) == "1":
+                    self._migrate(db)
             else:
                 db.execute("PRAGMA journal_mode=WAL")
                 db.execute("BEGIN IMMEDIATE")
@@ -435,7 +488,7 @@ class Store:
             raise StoreInvalid(f"{self.path}: an SQLite file but not a conflictmap store; left untouched. "
                                f"Move it away or give another --store.")
         version = meta.get("schema_version", "")
-        if version != str(SCHEMA_VERSION):
+        if version not in (str(SCHEMA_VERSION), "1"):
             newer = version.isdigit() and int(version) > SCHEMA_VERSION
             raise StoreInvalid(f"{self.path}: a conflictmap store of schema version {version or '?'}, made by "
                                f"{'a newer' if newer else 'another'} conflictmap (this one reads version "
@@ -444,6 +497,24 @@ class Store:
         if missing:
             raise StoreInvalid(f"{self.path}: a conflictmap store missing table(s) {', '.join(sorted(missing))}; "
                                f"left untouched")
+
+    @staticmethod
+    def _version(db: sqlite3.Connection) -> str:
+        return db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0]
+
+    @staticmethod
+    def _migrate(db: sqlite3.Connection) -> None:
+        """Bring a store of schema version 1 to this one, in one transaction: nothing it holds is lost."""
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in MIGRATION_1.split(";"):
+                if statement.strip():
+                    db.execute(statement)
+            db.execute("UPDATE meta SET value=? WHERE key='schema_version'", (str(SCHEMA_VERSION),))
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
 
     # -- housekeeping ---------------------------------------------------------------------------------
     def close(self) -> None:
@@ -519,8 +590,8 @@ class Store:
 
     def articles(self) -> list[Article]:
         """Every stored article, in path order (as a build reads them)."""
-        return [article_from(json.loads(row[0]))
-                for row in self.db.execute("SELECT article FROM articles ORDER BY path, id")]
+        return [article_from(json.loads(data), text)
+                for data, text in self.db.execute("SELECT article, text FROM articles ORDER BY path, id")]
 
     def remove_articles(self, ids: Iterable[str]) -> int:
         ids = list(ids)
@@ -542,6 +613,17 @@ class Store:
         finally:
             if collecting:
                 gc.enable()
+
+    def headers(self, extract_fp: str, resolve_fp: str) -> dict[str, "Stored"]:
+        """Every article's stored extraction made with this fingerprint, by article id, without its claims and
+        figures (`load` them when needed)."""
+        found = {}
+        for aid, digest, profiles, rfp, empty in self.db.execute(
+                "SELECT id, digest, profiles, resolve_fp, NOT EXISTS (SELECT 1 FROM claims c WHERE c.article_id = a.id) "
+                "AND NOT EXISTS (SELECT 1 FROM figures f WHERE f.article_id = a.id) FROM articles a WHERE extract_fp=?",
+                (extract_fp,)):
+            found[aid] = Stored(digest, tuple(json.loads(profiles)), rfp == resolve_fp or bool(empty))
+        return found
 
     def _load(self, extract_fp: str, resolve_fp: str, ids: Iterable[str] | None) -> dict[str, "Stored"]:
         stored: dict[str, Stored] = {}
@@ -582,14 +664,18 @@ class Store:
         db = self.db
         stamp = now()
         builds = self.builds_count()
-        old = db.execute("SELECT first_seen_build, first_seen_at FROM articles WHERE id=?", (article.id,)).fetchone()
+        old = db.execute("SELECT first_seen_build, first_seen_at, path, size, mtime_ns, read_ns, notices FROM articles "
+                         "WHERE id=?", (article.id,)).fetchone()
+        file_state = old[3:] if old and old[2] == article.path else (None, None, None, None)  # read again: kept
         seen = {key: (b, at) for key, b, at in db.execute(
             "SELECT key, first_seen_build, first_seen_at FROM claims WHERE article_id=?", (article.id,))}
         db.execute("DELETE FROM articles WHERE id=?", (article.id,))
-        db.execute("INSERT INTO articles (id, digest, path, article, profiles, extract_fp, resolve_fp, "
-                   "first_seen_build, first_seen_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?, ?)",
-                   (article.id, digest, article.path, _dumps(asdict(article)), _dumps(list(profiles)), extract_fp,
-                    old[0] if old else builds, old[1] if old else stamp, stamp))
+        db.execute("INSERT INTO articles (id, digest, path, article, text, profiles, extract_fp, resolve_fp, "
+                   "first_seen_build, first_seen_at, updated_at, size, mtime_ns, read_ns, notices) "
+                   "VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?)",
+                   (article.id, digest, article.path, article_json(article), article.text, _dumps(list(profiles)),
+                    extract_fp,
+                    old[0] if old else builds, old[1] if old else stamp, stamp, *file_state))
         rows = []
         for n, claim in enumerate(claims):
             text = claim_json(claim)
@@ -610,17 +696,101 @@ class Store:
         self._ensure_transaction()
         number = {id(c): n for n, c in enumerate(claims)}
         self.db.executemany(
-            "UPDATE claims SET bucket=?, place=?, score=?, reasons=? WHERE article_id=? AND n=?",
-            [(bucket, place_json(item.place), item.score, _dumps(list(item.reasons)), article_id,
+            "UPDATE claims SET bucket=?, place=?, score=?, reasons=?, place_id=? WHERE article_id=? AND n=?",
+            [(bucket, place_json(item.place), item.score, _dumps(list(item.reasons)),
+              item.place.id if bucket == "resolved" and item.place is not None else None, article_id,
               number[id(item.claim)]) for bucket, item in buckets])
         figure_number = {id(f): n for n, f in enumerate(figures)}
-        self.db.executemany("UPDATE figures SET place=? WHERE article_id=? AND n=?",
-                            [(place_json(item.place), article_id, figure_number[id(item.figure)])
-                             for item in located])
+        self.db.executemany("UPDATE figures SET place=?, place_id=? WHERE article_id=? AND n=?",
+                            [(place_json(item.place), item.place.id if item.place is not None else None, article_id,
+                              figure_number[id(item.figure)]) for item in located])
         self.db.execute("UPDATE articles SET resolve_fp=? WHERE id=?", (resolve_fp, article_id))
         self._pending += 1
         if self._pending >= BATCH * 10:
             self.commit()
+
+    def keep_file_states(self, read: dict[str, tuple[str, "FileState", list[str]]]) -> None:
+        """How each article's file looked when it was read (by article id: path, state, notices), so that the
+        next build knows it again without reading it (`StoredFiles`)."""
+        with self.transaction() as db:
+            db.executemany("UPDATE articles SET size=?, mtime_ns=?, read_ns=?, notices=? WHERE id=? AND path=?",
+                           [(state.size, state.mtime_ns, state.read_ns, _dumps(notices), aid, path)
+                            for aid, (path, state, notices) in read.items()])
+
+    # -- places, and the pieces of the files ----------------------------------------------------------
+    def places_of(self, article_ids: Iterable[str]) -> set[str]:
+        """The places the stored claims and figures of these articles were resolved to."""
+        ids = _dumps(sorted(set(article_ids)))
+        return {row[0] for row in self.db.execute(
+            "SELECT place_id FROM claims WHERE article_id IN (SELECT value FROM json_each(?)) AND place_id IS NOT NULL "
+            "UNION SELECT place_id FROM figures WHERE article_id IN (SELECT value FROM json_each(?)) "
+            "AND place_id IS NOT NULL", (ids, ids))}
+
+    def at_places(self, place_ids: Iterable[str]) -> tuple[list[tuple[str, int, ResolvedClaim]],
+                                                           list[tuple[str, int, ResolvedFigure]]]:
+        """The resolved claims mapped at these places and the figures resolved there, each with its article id
+        and its number in the article."""
+        ids = _dumps(sorted(set(place_ids)))
+        places = _Places()
+        rows = self.db.execute("SELECT article_id, n, claim, place, score, reasons FROM claims WHERE place_id IN "
+                               "(SELECT value FROM json_each(?)) AND bucket='resolved'", (ids,)).fetchall()
+        claims = [(aid, n, ResolvedClaim(claim=claim_from(data), place=places(place), score=score, reasons=tuple(why)))
+                  for (aid, n, _, place, score, _), data, why in
+                  zip(rows, _json_list([r[2] for r in rows]), _json_list([r[5] for r in rows]))]
+        rows = self.db.execute("SELECT article_id, n, figure, place FROM figures WHERE place_id IN "
+                               "(SELECT value FROM json_each(?))", (ids,)).fetchall()
+        figures = [(aid, n, ResolvedFigure(figure=figure_from(data), place=places(place)))
+                   for (aid, n, _, place), data in zip(rows, _json_list([r[2] for r in rows]))]
+        return claims, figures
+
+    def place_outputs(self, leaving_out: Iterable[str] = ()) -> dict[str, tuple[str, str, str, str]]:
+        """The kept pieces of the places (but those `leaving_out`), as `keep_outputs` was given them."""
+        return {row[0]: row[1:] for row in self.db.execute(
+            "SELECT place_id, facts, map, geojson, kml FROM place_outputs WHERE place_id NOT IN "
+            "(SELECT value FROM json_each(?))", (_dumps(sorted(set(leaving_out))),))}
+
+    def article_outputs(self) -> dict[str, tuple]:
+        return {row[0]: row[1:] for row in self.db.execute(
+            "SELECT article_id, last_day, claims, country_level, figures, unresolved_names, claims_csv, figures_csv, "
+            "unresolved_csv FROM article_outputs")}
+
+    def keep_outputs(self, places: dict[str, tuple | None], articles: dict[str, tuple], state: dict,
+                     every: bool = False) -> None:
+        """Keep the pieces of the files just written (a place's None: it is no longer on the map), and what
+        they were made with; `every`: these are all the pieces, the others are dropped."""
+        with self.transaction() as db:
+            if every:
+                db.execute("DELETE FROM place_outputs")
+                db.execute("DELETE FROM article_outputs")
+            db.executemany("DELETE FROM place_outputs WHERE place_id=?", [(k,) for k, v in places.items() if v is None])
+            db.executemany("INSERT OR REPLACE INTO place_outputs VALUES (?, ?, ?, ?, ?)",
+                           [(k, *v) for k, v in places.items() if v is not None])
+            db.executemany("INSERT OR REPLACE INTO article_outputs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                           [(k, *v) for k, v in articles.items()])
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('outputs', ?)", (_dumps(state),))
+            db.execute("DELETE FROM meta WHERE key='touched'")  # every stale piece is made again now
+
+    def article_outputs_ids(self) -> set[str]:
+        return {row[0] for row in self.db.execute("SELECT article_id FROM article_outputs")}
+
+    def note_touched(self, places: set[str]) -> None:
+        """Places whose pieces of the files are stale, kept until `keep_outputs` writes new ones (in the current
+        write transaction: committed with the change that made them stale)."""
+        self._ensure_transaction()
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES ('touched', ?)", (_dumps(sorted(places)),))
+
+    def touched_places(self) -> set[str]:
+        try:
+            return set(json.loads(self.meta("touched", "[]")))
+        except ValueError:
+            return set()
+
+    def outputs_state(self) -> dict:
+        """What the kept pieces were made with (see `keep_outputs`); {} when none are kept."""
+        try:
+            return json.loads(self.meta("outputs", "{}"))
+        except ValueError:
+            return {}
 
     # -- builds ---------------------------------------------------------------------------------------
     def record_build(self, started_at: str, output: str, paths: list[str], counts: dict,
@@ -676,15 +846,33 @@ class RunCache:
     article, and the place to keep the outputs it makes. The pipeline asks it before running a stage on an
     article and hands it what the stage produced; it never looks inside a stage."""
 
-    def __init__(self, store: Store, extract_fp: str, resolve_fp: str, ids: Iterable[str] | None = None):
+    def __init__(self, store: Store, extract_fp: str, resolve_fp: str, ids: Iterable[str] | None = None,
+                 lazy: bool = False, trusted: Iterable[str] = ()):
         self.store = store
         self.extract_fp = extract_fp
         self.resolve_fp = resolve_fp
-        self.stored = store.load(extract_fp, resolve_fp, ids)
+        # lazy: the articles' claims and figures are not read until `load` asks for them
+        self.stored = store.headers(extract_fp, resolve_fp) if lazy else store.load(extract_fp, resolve_fp, ids)
         self.extracted = 0   # articles extracted in this run (new, changed, or read with another extractor)
         self.extracted_ids: set[str] = set()
         self.resolved = 0    # articles resolved in this run
+        self.resolved_ids: set[str] = set()
         self.removed = 0
+        self.removed_ids: set[str] = set()
+        # places whose claims or figures changed (before or after) since the files were last written: this run's,
+        # and those a run that wrote no files left (`add`, or a build stopped midway)
+        self.touched: set[str] = store.touched_places()
+        self.trusted = set(trusted)     # articles known to be those stored (their files unchanged): not hashed
+
+    def load(self, article_ids: Iterable[str]) -> None:
+        """Read the stored claims and figures of these articles (of a lazy cache)."""
+        self.stored.update(self.store.load(self.extract_fp, self.resolve_fp, article_ids))
+
+    def is_current(self, article: Article) -> bool:
+        """Whether the store holds this very article's extraction and a current resolution of it."""
+        entry = self.stored.get(article.id)
+        return entry is not None and entry.resolved and (article.id in self.trusted or
+                                                         entry.digest == article_digest(article))
 
     def extraction(self, article: Article) -> Stored | None:
         """The stored extraction of this very article (same text, path and header), or None."""
@@ -694,6 +882,7 @@ class RunCache:
     def keep_extraction(self, article: Article, profiles: Iterable[str], claims: list[Claim],
                         figures: list[Figure]) -> None:
         digest = article_digest(article)
+        self._touch(self.store.places_of([article.id]))
         self.store.put_extraction(article, digest, profiles, claims, figures, self.extract_fp)
         entry = Stored(digest, tuple(profiles), False)
         entry.claims, entry.figures = list(claims), list(figures)
@@ -709,14 +898,27 @@ class RunCache:
     def keep_resolution(self, article_id: str, buckets: list[tuple[str, ResolvedClaim]],
                         located: list[ResolvedFigure]) -> None:
         entry = self.stored[article_id]
+        self._touch(self.store.places_of([article_id]))  # where a stored resolution put them before
         self.store.put_resolution(article_id, entry.claims, buckets, located, entry.figures, self.resolve_fp)
         entry.buckets, entry.located, entry.resolved = list(buckets), list(located), True
         self.resolved += 1
+        self.resolved_ids.add(article_id)
+        self._touch({item.place.id for bucket, item in buckets if bucket == "resolved" and item.place is not None} |
+                    {item.place.id for item in located if item.place is not None})
+
+    def _touch(self, places: set[str]) -> None:
+        """Note places whose claims change, here and in the store (with the change, in its transaction)."""
+        if not places <= self.touched:
+            self.touched |= places
+            self.store.note_touched(self.touched)
 
     def keep_only(self, article_ids: Iterable[str]) -> int:
         """Drop every stored article not among these (and its claims); how many were dropped."""
         keep = set(article_ids)
         gone = [aid for aid in self.store.article_ids() if aid not in keep]
+        if gone:
+            self._touch(self.store.places_of(gone))
+            self.removed_ids.update(gone)
         self.store.remove_articles(gone)
         for aid in gone:
             self.stored.pop(aid, None)
@@ -733,3 +935,30 @@ class RunCache:
 
     def keep_gazetteer_problems(self, problems: list[str]) -> None:
         self.store.set_meta("gazetteer_problems", _dumps({"fingerprint": self.resolve_fp, "problems": problems}))
+
+
+class StoredFiles:
+    """The store as the articles' `FileMemory`: a file unchanged since a build read it is not read again; its
+    article comes from the store."""
+
+    def __init__(self, store: Store | None):
+        """`store` None: a store about to be made, which knows no file yet."""
+        rows = [] if store is None else store.db.execute(
+            "SELECT path, id, size, mtime_ns, read_ns, notices, article, text FROM articles WHERE size IS NOT NULL"
+        ).fetchall()
+        articles = _json_list([row[6] for row in rows])
+        self.rows = {path: (aid, size, mtime, read, notices, data, text)
+                     for (path, aid, size, mtime, read, notices, _, text), data in zip(rows, articles)}
+        self.recalled: set[str] = set()  # ids of the articles known again
+        self.read: dict[str, tuple[str, FileState, list[str]]] = {}  # articles read from their files, by id
+
+    def recall(self, path: str, stat: os.stat_result) -> tuple[Article, list[str]] | None:
+        row = self.rows.get(path)
+        if row is None or not FileState(*row[1:4]).unchanged(stat):
+            return None
+        aid, _, _, _, notices, data, text = row
+        self.recalled.add(aid)
+        return article_from(dict(data), text), json.loads(notices) if notices and notices != "[]" else []
+
+    def remember(self, article: Article, state: FileState, notices: list[str]) -> None:
+        self.read[article.id] = (article.path, state, notices)

@@ -10,6 +10,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
+import time
 import queue
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from hypothesis import strategies as st
 
 from conflictmap import build
 from conflictmap.build import OUTPUT_FILES, add, store_state
+from conflictmap.export import geopackage_content
 from conflictmap.changes import compare, markdown, md
 from conflictmap.cli import EXIT_OK, EXIT_STORE, main
 from conflictmap.extract import extract
@@ -59,8 +61,11 @@ def folder(tmp_path) -> Path:
     return articles
 
 
-def outputs(folder: Path) -> dict[str, bytes]:
-    return {name: (folder / name).read_bytes() for name in OUTPUT_FILES}
+def outputs(folder: Path) -> dict[str, object]:
+    """Every file's bytes; the GeoPackage's content (a rebuild changes it in place: its rows may be in another
+    order and its pages laid out otherwise than in a file written anew)."""
+    return {name: geopackage_content(folder / name) if name.endswith(".gpkg") else (folder / name).read_bytes()
+            for name in OUTPUT_FILES}
 
 
 def fresh(paths, output: Path, gazetteer) -> dict[str, bytes]:
@@ -180,6 +185,225 @@ def test_a_changed_gazetteer_resolves_again_without_reading_again(folder, tmp_pa
     assert result.store_counts["extracted"] == 0
     assert result.store_counts["resolved"] == len({c.claim.article_id for c in result.claims} |
                                                   {f.figure.article_id for f in result.figures})
+
+
+# -- a rebuild draws again only what changed -----------------------------------------------------------------
+
+def messages_of(store: Path, gazetteer, articles: Path, **options) -> list[str]:
+    said: list[str] = []
+    stored(store, gazetteer, articles, progress=said.append, **options)
+    return said
+
+
+def test_a_rebuild_draws_again_only_the_places_a_new_article_names(folder, tmp_path, gazetteer):
+    store = tmp_path / "out" / "conflictmap.sqlite"
+    first = stored(store, gazetteer, folder)
+    (folder / "new.txt").write_text(REBELS_TAKE_SARAQIB, encoding="utf-8")
+    said = messages_of(store, gazetteer, folder)
+    assert f"drew again 1 place(s) of {len(first.summary.places)}, whose claims changed" in said
+    assert outputs(tmp_path / "out") == fresh([folder], tmp_path / "fresh", gazetteer)
+
+
+def test_a_rebuild_into_a_store_held_open_reads_its_claims_from_it_when_asked(folder, tmp_path, gazetteer):
+    path = tmp_path / "out" / "conflictmap.sqlite"
+    first = stored(path, gazetteer, folder)
+    with Store(path) as opened:
+        again = build([folder], tmp_path / "out", gazetteer=gazetteer, store=opened)
+        assert [c.claim for c in again.claims] == [c.claim for c in first.claims]
+        assert [a.place.id for a in again.assessments] == [a.place.id for a in first.assessments]
+
+
+def test_a_build_after_add_draws_again_the_places_the_added_articles_name(folder, tmp_path, gazetteer):
+    store = tmp_path / "out" / "conflictmap.sqlite"
+    first = stored(store, gazetteer, folder)
+    (folder / "new.txt").write_text(ARMY_HOLDS_HAMA, encoding="utf-8")
+    changed = sorted(folder.glob("*.txt"))[0]
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n\n" + REBELS_TAKE_SARAQIB.split("---\n")[-1],
+                       encoding="utf-8")
+    add([folder / "new.txt", changed], store)
+    said = messages_of(store, gazetteer, folder)
+    drawn = next(m for m in said if m.startswith("drew again"))
+    assert int(drawn.split()[2]) < len(first.summary.places)
+    assert outputs(tmp_path / "out") == fresh([folder], tmp_path / "fresh", gazetteer)
+
+
+def test_a_rebuild_with_nothing_new_draws_nothing_again(folder, tmp_path, gazetteer):
+    store = tmp_path / "out" / "conflictmap.sqlite"
+    first = stored(store, gazetteer, folder)
+    assert f"drew again 0 place(s) of {len(first.summary.places)}, whose claims changed" in \
+        messages_of(store, gazetteer, folder)
+
+
+def test_the_geopackage_changed_in_place_reads_as_one_written_anew(folder, tmp_path, gazetteer):
+    import pyogrio
+
+    store = tmp_path / "out" / "conflictmap.sqlite"
+    stored(store, gazetteer, folder)
+    (folder / "new.txt").write_text(ARMY_RETAKES_SARAQIB, encoding="utf-8")
+    sorted(folder.glob("*.txt"))[0].unlink()
+    stored(store, gazetteer, folder)
+    fresh([folder], tmp_path / "fresh", gazetteer)
+    for layer in ("places", "claims", "figures"):
+        patched = pyogrio.read_dataframe(tmp_path / "out" / "claims.gpkg", layer=layer)
+        anew = pyogrio.read_dataframe(tmp_path / "fresh" / "claims.gpkg", layer=layer)
+        rows = sorted(map(repr, patched.to_wkt().itertuples(index=False)))
+        assert rows == sorted(map(repr, anew.to_wkt().itertuples(index=False)))
+        assert pyogrio.read_info(tmp_path / "out" / "claims.gpkg", layer=layer)["total_bounds"] == \
+            pyogrio.read_info(tmp_path / "fresh" / "claims.gpkg", layer=layer)["total_bounds"]
+    # its spatial index finds the new claims: Saraqib's box
+    near = pyogrio.read_dataframe(tmp_path / "out" / "claims.gpkg", layer="claims", bbox=(36.7, 35.8, 36.9, 35.9))
+    assert "new.txt" in set(near["article"])
+
+
+def test_a_run_stopped_before_its_files_are_written_leaves_the_next_one_to_draw_everything(folder, tmp_path,
+                                                                                          gazetteer, monkeypatch):
+    build_module = sys.modules["conflictmap.build"]
+    store = tmp_path / "out" / "conflictmap.sqlite"
+    stored(store, gazetteer, folder)
+    (folder / "new.txt").write_text(REBELS_TAKE_SARAQIB, encoding="utf-8")
+
+    def failing(output_dir, texts):
+        raise OSError("disk full")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(build_module, "_write", failing)
+        with pytest.raises(OSError):
+            stored(store, gazetteer, folder)
+    said = messages_of(store, gazetteer, folder)  # the claims are stored already: nothing is read again
+    assert not any(m.startswith("drew again") for m in said)
+    assert outputs(tmp_path / "out") == fresh([folder], tmp_path / "fresh", gazetteer)
+
+
+def test_a_map_that_gains_its_time_slider_is_drawn_again_whole(tmp_path, gazetteer):
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    (articles / "a.txt").write_text(REBELS_TAKE_SARAQIB, encoding="utf-8")
+    (articles / "b.txt").write_text(ARMY_HOLDS_HAMA, encoding="utf-8")
+    store = tmp_path / "out" / "conflictmap.sqlite"
+    stored(store, gazetteer, articles)
+    assert "L.timelineSliderControl" not in (tmp_path / "out" / "conflict_map.html").read_text(encoding="utf-8")
+    (articles / "c.txt").write_text(ARMY_RETAKES_SARAQIB, encoding="utf-8")
+    said = messages_of(store, gazetteer, articles)
+    assert "the map gains or loses its time slider: drawing every place again" in said
+    assert "L.timelineSliderControl" in (tmp_path / "out" / "conflict_map.html").read_text(encoding="utf-8")
+    assert outputs(tmp_path / "out") == fresh([articles], tmp_path / "fresh", gazetteer)
+
+
+def test_a_deleted_or_edited_geopackage_is_written_anew(folder, tmp_path, gazetteer):
+    store = tmp_path / "out" / "conflictmap.sqlite"
+    stored(store, gazetteer, folder)
+    (tmp_path / "out" / "claims.gpkg").unlink()
+    (folder / "new.txt").write_text(REBELS_TAKE_SARAQIB, encoding="utf-8")
+    assert not any(m.startswith("drew again") for m in messages_of(store, gazetteer, folder))
+    assert outputs(tmp_path / "out") == fresh([folder], tmp_path / "fresh", gazetteer)
+
+
+def test_a_store_of_the_first_schema_is_brought_up_to_date_keeping_everything(folder, tmp_path, gazetteer):
+    store = tmp_path / "out" / "conflictmap.sqlite"
+    first = stored(store, gazetteer, folder)
+    db = sqlite3.connect(store)  # as the first schema had it: no places as columns, no pieces of the files
+    db.executescript("UPDATE articles SET article = json_set(article, '$.text', text); "
+                     "ALTER TABLE articles DROP COLUMN text; ALTER TABLE articles DROP COLUMN size; "
+                     "ALTER TABLE articles DROP COLUMN mtime_ns; ALTER TABLE articles DROP COLUMN read_ns; "
+                     "ALTER TABLE articles DROP COLUMN notices; "
+                     "DROP TABLE place_outputs; DROP TABLE article_outputs; DROP INDEX claims_place; "
+                     "DROP INDEX figures_place; ALTER TABLE claims DROP COLUMN place_id; "
+                     "ALTER TABLE figures DROP COLUMN place_id; UPDATE meta SET value='1' WHERE key='schema_version'; "
+                     "DELETE FROM meta WHERE key='outputs';")
+    db.close()
+    again = stored(store, gazetteer, folder)
+    assert again.store_counts["extracted"] == 0 and again.store_counts["resolved"] == 0
+    assert [c.claim for c in again.claims] == [c.claim for c in first.claims]
+    with Store(store) as opened:
+        assert opened.meta("schema_version") == "2"
+    (folder / "new.txt").write_text(REBELS_TAKE_SARAQIB, encoding="utf-8")
+    assert any(m.startswith("drew again 1 place(s)") for m in messages_of(store, gazetteer, folder))
+    assert outputs(tmp_path / "out") == fresh([folder], tmp_path / "fresh", gazetteer)
+
+
+# -- files unchanged since the last build are not read again ------------------------------------------------
+
+def aged(folder: Path, seconds: float = 60.0) -> None:
+    """Set every file's modification time back, as for files written well before a build reads them."""
+    then = time.time() - seconds
+    for path in folder.iterdir():
+        os.utime(path, (then, then))
+
+
+def counting_reads(monkeypatch) -> list[str]:
+    from conflictmap import articles as articles_module
+
+    read: list[str] = []
+    real = articles_module.read_article
+
+    def reading(path):
+        read.append(Path(path).name)
+        return real(path)
+
+    monkeypatch.setattr(articles_module, "read_article", reading)
+    return read
+
+
+def test_a_file_unchanged_since_the_last_build_is_not_read_again(folder, tmp_path, gazetteer, monkeypatch):
+    aged(folder)
+    store = tmp_path / "out" / "conflictmap.sqlite"
+    first = stored(store, gazetteer, folder)
+    read = counting_reads(monkeypatch)
+    said = messages_of(store, gazetteer, folder)
+    assert read == [] and f"read {len(SAMPLE)} article(s), {len(SAMPLE)} of them unchanged since the last build" in said
+    again = stored(store, gazetteer, folder)
+    assert again.articles == first.articles  # the same articles, text and header, as read from the files
+    assert outputs(tmp_path / "out") == fresh([folder], tmp_path / "fresh", gazetteer)
+
+
+def test_articles_read_again_by_a_new_extractor_are_still_known_by_their_files(folder, tmp_path, gazetteer,
+                                                                               monkeypatch):
+    aged(folder)
+    store = tmp_path / "out" / "conflictmap.sqlite"
+    stored(store, gazetteer, folder)
+    real = store_module._package_files
+    monkeypatch.setattr(store_module, "_package_files", lambda package, suffixes: [
+        (name, data + b"\n# edited\n" if name.endswith("syria.toml") else data) for name, data in real(package, suffixes)])
+    assert stored(store, gazetteer, folder).store_counts["extracted"] == len(SAMPLE)
+    read = counting_reads(monkeypatch)
+    assert stored(store, gazetteer, folder).store_counts["extracted"] == 0 and read == []
+
+
+def test_a_file_changed_since_the_last_build_is_read_again(folder, tmp_path, gazetteer, monkeypatch):
+    aged(folder)
+    store = tmp_path / "out" / "conflictmap.sqlite"
+    stored(store, gazetteer, folder)
+    changed = sorted(folder.glob("*.txt"))[0]
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n\n" + REBELS_TAKE_SARAQIB.split("---\n")[-1],
+                       encoding="utf-8")
+    read = counting_reads(monkeypatch)
+    result = stored(store, gazetteer, folder)
+    assert read == [changed.name] and result.store_counts["extracted"] == 1
+    assert outputs(tmp_path / "out") == fresh([folder], tmp_path / "fresh", gazetteer)
+
+
+def test_a_file_modified_just_before_it_was_read_is_read_again(folder, tmp_path, gazetteer, monkeypatch):
+    store = tmp_path / "out" / "conflictmap.sqlite"
+    aged(folder)
+    latest = sorted(folder.glob("*.txt"))[-1]
+    latest.touch()  # modified within the clock's tick of being read: a later change might not show in its time
+    stored(store, gazetteer, folder)
+    read = counting_reads(monkeypatch)
+    stored(store, gazetteer, folder)
+    assert read == [latest.name]
+
+
+def test_what_reading_a_file_reported_is_reported_again_when_it_is_not_read(tmp_path, gazetteer):
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    (articles / "latin.txt").write_bytes("Rebels captured Saraqib on Friday, the Syrian Observatory said. "
+                                         "Café.\n".encode("cp1252"))
+    aged(articles)
+    store = tmp_path / "out" / "conflictmap.sqlite"
+    first = stored(store, gazetteer, articles)
+    again = stored(store, gazetteer, articles)
+    notice = [str(p) for p in first.problems if "Windows-1252" in p.message]
+    assert notice and [str(p) for p in again.problems if "Windows-1252" in p.message] == notice
 
 
 # -- the store file: safety ---------------------------------------------------------------------------------

@@ -14,9 +14,12 @@ dates the layers are plain GeoJSON and there is no slider.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date
+from typing import Iterable, Mapping
 
 import folium
 from branca.element import Element, MacroElement
@@ -26,7 +29,7 @@ from folium.template import Template as FoliumTemplate  # has the `tojavascript`
 from jinja2 import Template
 
 from ..assess import ChangeOfHands, Period, as_day, changes_in, figure_history, history
-from ..model import Article, Assessment, Precision, ResolvedClaim, ResolvedFigure
+from ..model import Article, Assessment, Place, Precision, ResolvedClaim, ResolvedFigure
 from ..profiles import Profile
 from . import escape
 from .offline import make_offline
@@ -142,29 +145,9 @@ def figures_html(figures: tuple[ResolvedFigure, ...] | list[ResolvedFigure]) -> 
     return "".join(parts)
 
 
-_POPUPS: dict[tuple, tuple[tuple, str]] = {}
-
-
-def forget_popups() -> None:
-    """Let go of the popups remembered so far (a new build starts: the last one's places may be freed)."""
-    _POPUPS.clear()
-
-
 def popup_body(assessment: Assessment, profile: Profile, articles: dict[str, Article],
                changes: list[ChangeOfHands] = ()) -> str:
-    """Changes of hands, figures, then every claim grouped by side with its source, article and sentence.
-    (Remembered for the same objects: the map and the KML show the same popups.)"""
-    key = (id(assessment), id(profile), id(articles), tuple(changes))
-    known = _POPUPS.get(key)
-    if known is None:
-        if len(_POPUPS) > 20_000:
-            _POPUPS.clear()
-        known = _POPUPS[key] = ((assessment, profile, articles), _popup_body(assessment, profile, articles, changes))
-    return known[1]  # the objects are kept alive with the text, so their ids stay theirs
-
-
-def _popup_body(assessment: Assessment, profile: Profile, articles: dict[str, Article],
-                changes: list[ChangeOfHands]) -> str:
+    """Changes of hands, figures, then every claim grouped by side with its source, article and sentence."""
     parts = [changes_html(list(changes), profile), figures_html(assessment.figures)]
     grouped: dict[str, list[ResolvedClaim]] = defaultdict(list)
     for item in assessment.claims:
@@ -179,11 +162,9 @@ def _popup_body(assessment: Assessment, profile: Profile, articles: dict[str, Ar
     return "".join(parts)
 
 
-def popup_html(assessment: Assessment, profile: Profile, articles: dict[str, Article],
-               changes: list[ChangeOfHands] = ()) -> str:
-    """The whole popup of a place as of its last report: the assessment first, then every claim by side."""
-    return (f"<div class='cm-popup'>{popup_head(assessment)}{state_summary(assessment, profile)}"
-            f"{popup_body(assessment, profile, articles, changes)}</div>")
+def popup_html(assessment: Assessment, profile: Profile, body: str) -> str:
+    """The whole popup of a place as of its last report: the assessment first, then `body` (`popup_body`)."""
+    return f"<div class='cm-popup'>{popup_head(assessment)}{state_summary(assessment, profile)}{body}</div>"
 
 
 def _claim_item(item: ResolvedClaim, articles: dict[str, Article]) -> str:
@@ -228,17 +209,18 @@ def tooltip_text(assessment: Assessment, profile: Profile) -> str:
         f"{profile.label(assessment.controller)} ({assessment.status})")
 
 
-def search_labels(assessments: list[Assessment]) -> list[str]:
-    """What the search box lists for each place: its name, and the other spellings the articles used, as
-    looked up ("Saraqib (Saraqeb)"); a name two places share gets what tells them apart: the kind of place
+def spellings(assessment: Assessment) -> tuple[str, ...]:
+    """The other spellings the articles used for a place, as looked up ("Saraqeb" for Saraqib)."""
+    folded = assessment.place.name.casefold()
+    return tuple(sorted({c.claim.place_hint.strip() for c in assessment.claims
+                         if c.claim.place_hint.strip() and c.claim.place_hint.strip().casefold() != folded}))
+
+
+def search_labels(places: list[tuple[Place, tuple[str, ...]]]) -> list[str]:
+    """What the search box lists for each (place, other spellings): its name, and the other spellings
+    ("Saraqib (Saraqeb)"); a name two places share gets what tells them apart: the kind of place
     ("Aleppo · governorate", "Aleppo · city"), then its admin area, then its coordinates."""
-    labels = []
-    for assessment in assessments:
-        place = assessment.place
-        folded = place.name.casefold()
-        spellings = sorted({c.claim.place_hint.strip() for c in assessment.claims
-                            if c.claim.place_hint.strip() and c.claim.place_hint.strip().casefold() != folded})
-        labels.append(place.name + (f" ({', '.join(spellings)})" if spellings else ""))
+    labels = [place.name + (f" ({', '.join(others)})" if others else "") for place, others in places]
     kind_name = {"admin1": "governorate/province", "admin2": "district", "country": "country"}
     for extra in (lambda p: kind_name.get(p.kind, p.kind), lambda p: p.admin1 or p.country,
                   lambda p: f"{p.lat:.2f}, {p.lon:.2f}"):
@@ -247,8 +229,8 @@ def search_labels(assessments: list[Assessment]) -> list[str]:
             seen[label] += 1
         if all(count == 1 for count in seen.values()):
             break
-        labels = [label + f" · {extra(a.place)}" if seen[label] > 1 else label
-                  for label, a in zip(labels, assessments)]
+        labels = [label + f" · {extra(place)}" if seen[label] > 1 else label
+                  for label, (place, _) in zip(labels, places)]
     return labels
 
 
@@ -283,7 +265,8 @@ def render_macros(element: MacroElement, kwargs: dict) -> None:
 
 
 class PlaceData(MacroElement):
-    """What the layers share: the marker styles, and the popup text of each place (head, body)."""
+    """What the layers share: the marker styles, each place's popup texts (head, body) and search label,
+    given as JavaScript (`js_data`) by place id."""
 
     _template = Template("""
 {% macro header(this, kwargs) %}
@@ -294,11 +277,11 @@ var {{ this.get_name() }} = {{ this.data }};
 {% endmacro %}
 """)
 
-    def __init__(self, styles: list[dict], popups: list[list[str]]):
+    def __init__(self, data: str):
         super().__init__()
         self._name = "PlaceData"
         self.css = POPUP_CSS
-        self.data = js_data({"styles": styles, "popups": popups})
+        self.data = data
 
     def render(self, **kwargs):
         render_macros(self, kwargs)
@@ -310,11 +293,18 @@ class PlaceLayer(Layer):
 
     _template = Template("""
 {% macro script(this, kwargs) %}
-var {{ this.get_name() }} = L.{{ 'timeline' if this.timed else 'geoJSON' }}({{ this.data }}, {
+var {{ this.get_name() }}_data = {{ this.data }};
+{{ this.get_name() }}_data.features.forEach(function (feature) {
+    var p = feature.properties;
+    if (p.cm === "place") p.search = {{ this.shared.get_name() }}.labels[p.pid];
+});
+var {{ this.get_name() }} = L.{{ 'timeline' if this.timed else 'geoJSON' }}({{ this.get_name() }}_data, {
     {%- if this.timed %}
     getInterval: function (feature) {
-        return {start: feature.properties.t0 * {{ this.day_ms }}, end: feature.properties.t1 * {{ this.day_ms }},
-                endExclusive: true};
+        // a period open at either end runs from the first day of the map, or to the end of its last day
+        var p = feature.properties;
+        return {start: (p.t0 === null ? {{ this.first }} : p.t0) * {{ this.day_ms }},
+                end: (p.t1 === null ? {{ this.end }} : p.t1) * {{ this.day_ms }}, endExclusive: true};
     },
     drawOnSetTime: false,  // drawn once the slider is set to the last day (TimeSlider)
     {%- endif %}
@@ -347,12 +337,14 @@ var {{ this.get_name() }} = L.{{ 'timeline' if this.timed else 'geoJSON' }}({{ t
 {% endmacro %}
 """)
 
-    def __init__(self, name: str, features: list[dict], shared: PlaceData, timed: bool, below: bool = False):
+    def __init__(self, name: str, features: list[str], shared: PlaceData, timed: bool, first: int = 0, end: int = 0,
+                 below: bool = False):
         super().__init__(name=name, overlay=True, control=True, show=True)
         self._name = "PlaceLayer"
-        self.data = js_data({"type": "FeatureCollection", "features": features})
+        self.data = '{"type":"FeatureCollection","features":[' + ",".join(features) + "]}"  # each `js_data` already
         self.shared = shared
         self.timed = timed
+        self.first, self.end = first, end  # day numbers: the map's first day, and the day after its last
         self.below = below  # drawn under the place markers (the casualty rings), so a click finds the place
         self.day_ms = DAY_MS
         self.count = len(features)
@@ -465,95 +457,133 @@ def day_number(day: str) -> int:
     return (date.fromisoformat(day) - EPOCH).days
 
 
-def _when(start: str, end: str, first: str, last: str) -> str:
-    start = start or first
+def _when(start: str, end: str) -> str:
+    """The days a period holds, in words ('' start: from the map's first day; '' end: to its last)."""
     if end:
         last_day = date.fromordinal(date.fromisoformat(end).toordinal() - 1).isoformat()
+        if not start:
+            return f"Up to {last_day}"
         return f"From {start} to {last_day}" if last_day != start else f"On {start}"
-    return f"From {start} (the latest report) on" if start != last else f"On {start} (the latest report)"
+    return f"From {start} to the latest report" if start else "Throughout the reports"
 
 
-def render_map(assessments: list[Assessment], profile: Profile, articles: dict[str, Article],
-               title: str = "conflictmap", offline: bool = False) -> folium.Map:
-    """A folium Map of the assessments; deterministic, every article string escaped. With claims over two days
-    or more, a time slider. `offline`: no tiles, every script and style inlined (render/offline.py)."""
-    published = {key: article.published for key, article in articles.items()}
-    histories = [history(a.claims, published) for a in assessments]
-    figure_stretches = [figure_history(a.figures, published) for a in assessments]
-    days = sorted({as_day(p.start) for h in histories for p in h if p.start} |
-                  {s for stretches in figure_stretches for s, _, _ in stretches if s})
-    timed = len(days) >= 2
-    first, last = (days[0], days[-1]) if days else ("", "")
-    t_first = day_number(first) if timed else 0
-    t_end = day_number(last) + 1 if timed else 0
+def place_days(assessment: Assessment, published: Mapping[str, str]) -> tuple[str, str]:
+    """The first and last day a place's history or its figures change on ('', '' when none is dated)."""
+    days = {as_day(p.start) for p in history(assessment.claims, published) if p.start}
+    days |= {start for start, _, _ in figure_history(assessment.figures, published) if start}
+    return (min(days), max(days)) if days else ("", "")
 
-    points = [(a.place.lat, a.place.lon) for a in assessments]
+
+def timed_span(spans: Iterable[tuple[str, str]]) -> tuple[str, str] | None:
+    """The first and last day of a map whose places span these days; None when they cover fewer than two days
+    (then the map has no time slider)."""
+    spans = list(spans)
+    firsts = [first for first, _ in spans if first]
+    if not firsts:
+        return None
+    first, last = min(firsts), max(last for _, last in spans if last)
+    return (first, last) if first != last else None
+
+
+@dataclass(frozen=True)
+class MapPiece:
+    """One place on the map, rendered: what the map's layers and shared table hold for it."""
+
+    place_id: str
+    popup: str                                  # JavaScript: [head, body]
+    features: tuple[tuple[str, str, str], ...]  # (layer key, layer label, GeoJSON feature) for each period shown
+    rings: tuple[str, ...]                      # GeoJSON features of the casualty layer, one per stretch of days
+    styles: tuple[tuple[str, dict], ...]        # (key, Leaflet path options) of the styles its features use
+    sides: tuple[str, ...]                      # the sides its markers show, for the legend
+
+
+def style_key(style: dict) -> str:
+    return "s" + hashlib.sha1(json.dumps(style, sort_keys=True).encode()).hexdigest()[:10]
+
+
+def map_piece(assessment: Assessment, profile: Profile, published: Mapping[str, str], timed: bool,
+              body: str) -> MapPiece:
+    """A place's features and popup texts; `timed`: one feature per period of its history (with its days as
+    t0 and t1, null for open ends); `body`: its popup's body (`popup_body`)."""
+    place = assessment.place
+    pid = place.id
+    geometry = {"type": "Point", "coordinates": [round(place.lon, 6), round(place.lat, 6)]}
+    styles: dict[str, dict] = {}
+
+    def style_of(style: dict) -> str:
+        key = style_key(style)
+        styles[key] = style
+        return key
+
+    periods = history(assessment.claims, published)
+    features, sides = [], set()
+    for period in (periods if timed else [Period("", "", assessment)]):
+        state = period.assessment
+        if state.status in ("attacked", "withdrawn"):
+            sides.update(state.sides)
+        else:
+            sides.add(state.controller)
+        properties = {"cm": PLACE, "pid": pid, "s": style_of(marker_style(state, profile)),
+                      "tip": escape.text(tooltip_text(state, profile)),
+                      "summary": state_summary(state, profile, _when(period.start, period.end) if timed else "")}
+        if timed:
+            properties["t0"] = day_number(period.start) if period.start else None
+            properties["t1"] = day_number(period.end) if period.end else None
+        key, label = layer_of(state, profile)
+        features.append((key, label, js_data({"type": "Feature", "geometry": geometry, "properties": properties})))
+    rings = []
+    if assessment.figures:
+        stretches = figure_history(assessment.figures, published) if timed else [("", "", assessment.figures)]
+        for start, end, figures in stretches:
+            count = len(figures)
+            properties = {"cm": FIGURES, "pid": pid, "s": style_of(figure_style(assessment, figures, profile)),
+                          "tip": escape.text(f"{place.name} — {count} casualty or displacement "
+                                             f"report{'s' if count != 1 else ''}"),
+                          "summary": (f"<span class='cm-when'>{escape.text(_when(start, end))}</span>"
+                                      if timed else "") + figures_html(figures)}
+            if timed:
+                properties["t0"] = day_number(start) if start else None
+                properties["t1"] = day_number(end) if end else None
+            rings.append(js_data({"type": "Feature", "geometry": geometry, "properties": properties}))
+    return MapPiece(pid, js_data([popup_head(assessment), body]), tuple(features), tuple(rings),
+                    tuple(sorted(styles.items())), tuple(sorted(sides)))
+
+
+def assemble_map(places: list[tuple[Place, tuple[str, ...], MapPiece]], profile: Profile, span: tuple[str, str] | None,
+                 title: str = "conflictmap", offline: bool = False) -> folium.Map:
+    """The map of these (place, other spellings, rendered piece), in this order; `span`: the first and last day
+    when the pieces were made timed (`timed_span`)."""
+    timed = span is not None
+    points = [(place.lat, place.lon) for place, _, _ in places]
     centre = [sum(p[0] for p in points) / len(points), sum(p[1] for p in points) / len(points)] if points else [20, 0]
     fmap = folium.Map(location=centre, zoom_start=7 if points else 2, prefer_canvas=True,
                       tiles=None if offline else "OpenStreetMap", control_scale=True)
-
-    styles: list[dict] = []
-    style_index: dict[str, int] = {}
-
-    def style_id(style: dict) -> int:
-        key = json.dumps(style, sort_keys=True)
-        if key not in style_index:
-            style_index[key] = len(styles)
-            styles.append(style)
-        return style_index[key]
-
-    labels = search_labels(assessments)
-    popups: list[list[str]] = []
-    layers: dict[str, tuple[str, list[dict]]] = {}
-    figure_features: list[dict] = []
+    styles: dict[str, dict] = {}
+    layers: dict[str, tuple[str, list[str]]] = {}
+    rings: list[str] = []
     sides: set[str] = set()
-    for pid, (assessment, periods, stretches) in enumerate(zip(assessments, histories, figure_stretches)):
-        place = assessment.place
-        geometry = {"type": "Point", "coordinates": [round(place.lon, 6), round(place.lat, 6)]}
-        changes = changes_in(periods)
-        popups.append([popup_head(assessment), popup_body(assessment, profile, articles, changes)])
-        shown = periods if timed else [Period("", "", assessment)]
-        for period in shown:
-            state = period.assessment
-            if state.status in ("attacked", "withdrawn"):
-                sides.update(state.sides)
-            else:
-                sides.add(state.controller)
-            properties = {"cm": PLACE, "pid": pid, "s": style_id(marker_style(state, profile)),
-                          "tip": escape.text(tooltip_text(state, profile)), "search": escape.text(labels[pid]),
-                          "summary": state_summary(state, profile, _when(period.start, period.end, first, last)
-                                                   if timed else "")}
-            if timed:
-                properties["t0"] = day_number(period.start) if period.start else t_first
-                properties["t1"] = day_number(period.end) if period.end else t_end
-            key, label = layer_of(state, profile)
-            layers.setdefault(key, (label, []))[1].append(
-                {"type": "Feature", "geometry": geometry, "properties": properties})
-        if assessment.figures:
-            shown_figures = stretches if timed else [("", "", assessment.figures)]
-            for start, end, figures in shown_figures:
-                count = len(figures)
-                properties = {"cm": FIGURES, "pid": pid, "s": style_id(figure_style(assessment, figures, profile)),
-                              "tip": escape.text(f"{place.name} — {count} casualty or displacement "
-                                                 f"report{'s' if count != 1 else ''}"),
-                              "summary": (f"<span class='cm-when'>{escape.text(_when(start, end, first, last))}"
-                                          f"</span>" if timed else "") + figures_html(figures)}
-                if timed:
-                    properties["t0"] = day_number(start) if start else t_first
-                    properties["t1"] = day_number(end) if end else t_end
-                figure_features.append({"type": "Feature", "geometry": geometry, "properties": properties})
-
-    shared = PlaceData(styles, popups)
+    for _, _, piece in places:
+        styles.update(piece.styles)
+        sides.update(piece.sides)
+        for key, label, feature in piece.features:
+            layers.setdefault(key, (label, []))[1].append(feature)
+        rings.extend(piece.rings)
+    labels = search_labels([(place, others) for place, others, _ in places])
+    data = ('{"styles":' + js_data(dict(sorted(styles.items()))) +
+            ',"labels":' + js_data({piece.place_id: label for (_, _, piece), label in zip(places, labels)}) +
+            ',"popups":{' + ",".join(js_data(piece.place_id) + ":" + piece.popup for _, _, piece in places) + "}}")
+    shared = PlaceData(data)
     shared.add_to(fmap)
+    first, end = (day_number(span[0]), day_number(span[1]) + 1) if timed else (0, 0)
     place_layers = []
     for key in sorted(layers):
         label, features = layers[key]
-        layer = PlaceLayer(escape.text(label), features, shared, timed)
+        layer = PlaceLayer(escape.text(label), features, shared, timed, first, end)
         layer.add_to(fmap)
         place_layers.append(layer)
     figure_layer = None
-    if figure_features:
-        figure_layer = PlaceLayer(escape.text(FIGURES_LAYER), figure_features, shared, timed, below=True)
+    if rings:
+        figure_layer = PlaceLayer(escape.text(FIGURES_LAYER), rings, shared, timed, first, end, below=True)
         figure_layer.add_to(fmap)
     if place_layers:
         index = SearchIndex(place_layers)
@@ -561,8 +591,8 @@ def render_map(assessments: list[Assessment], profile: Profile, articles: dict[s
         Search(layer=index, search_label="search", geom_type="Point", position="topleft",
                placeholder="Find a place", collapsed=False, search_zoom=11).add_to(fmap)
     if timed:
-        TimeSlider(first, last).add_timelines(*place_layers, *([figure_layer] if figure_layer else [])).add_to(fmap)
-    Legend(legend_html(profile, sorted(sides), title, figures=bool(figure_features), timed=timed),
+        TimeSlider(*span).add_timelines(*place_layers, *([figure_layer] if figure_layer else [])).add_to(fmap)
+    Legend(legend_html(profile, sorted(sides), title, figures=bool(rings), timed=timed),
            bottom=96 if timed else 24).add_to(fmap)
     folium.LayerControl(collapsed=False).add_to(fmap)
     if len(points) > 1:
@@ -572,6 +602,20 @@ def render_map(assessments: list[Assessment], profile: Profile, articles: dict[s
         make_offline(fmap)
     stable_ids(fmap)
     return fmap
+
+
+def render_map(assessments: list[Assessment], profile: Profile, articles: dict[str, Article],
+               title: str = "conflictmap", offline: bool = False) -> folium.Map:
+    """A folium Map of the assessments; deterministic, every article string escaped. With claims over two days
+    or more, a time slider. `offline`: no tiles, every script and style inlined (render/offline.py)."""
+    published = {key: article.published for key, article in articles.items()}
+    span = timed_span([place_days(a, published) for a in assessments])
+    places = []
+    for assessment in assessments:
+        body = popup_body(assessment, profile, articles, changes_in(history(assessment.claims, published)))
+        places.append((assessment.place, spellings(assessment),
+                       map_piece(assessment, profile, published, span is not None, body)))
+    return assemble_map(places, profile, span, title, offline)
 
 
 def stable_ids(root: Element) -> None:
