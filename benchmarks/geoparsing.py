@@ -2,8 +2,8 @@
 
 Reads the corpora from ../shared/bench/geoparsing/ (GPL-3.0 research data: read in place, never copied
 into the project) and prints, per corpus, accuracy within 161, 25 and 10 km and the median error, for
-conflictmap and for the systems whose outputs EUPEG published (CLAVIN, CamCoder, Edinburgh), scored on
-the same toponyms.
+conflictmap and for the systems whose outputs EUPEG published (CLAVIN, CamCoder, Edinburgh), each scored on
+the toponyms it found, with conflictmap's figure on those same toponyms beside it.
 
     python benchmarks/geoparsing.py [--corpus LGL] [--limit 100] [--misses 20] [--classify]
 
@@ -187,13 +187,16 @@ def main() -> None:
         total = sum(len(d.toponyms) for d in docs)
         started = time.perf_counter()
         errors, misses, missed = [], [], []
-        for doc in docs:
+        ours: dict[tuple[int, int], float | None] = {}  # (document, toponym) → error in km, None when unresolved
+        for d, doc in enumerate(docs):
             best = resolve_in_document([t.phrase for t in doc.toponyms], gazetteer, text=doc.text)
-            for top, cand in zip(doc.toponyms, best):
+            for i, (top, cand) in enumerate(zip(doc.toponyms, best)):
                 if cand is None:
                     missed.append((top, None))
+                    ours[(d, i)] = None
                     continue
                 km = distance_km(top.lat, top.lon, cand.place.lat, cand.place.lon)
+                ours[(d, i)] = km
                 errors.append(km)
                 if km > 161:
                     misses.append((km, top.phrase, cand.place.name, cand.place.country, cand.place.kind))
@@ -205,14 +208,18 @@ def main() -> None:
             predicted = eupeg_predictions(corpus, system)
             if not predicted:
                 continue
-            sys_errors = []
-            for doc, found in zip(docs, predicted):
-                for top in doc.toponyms:
+            sys_errors, same = [], []
+            for d, (doc, found) in enumerate(zip(docs, predicted)):
+                for i, top in enumerate(doc.toponyms):
                     hit = found.get((top.start, top.end)) or found.get((top.start + 1, top.end))
                     if hit:
                         sys_errors.append(distance_km(top.lat, top.lon, *hit))
-            # EUPEG ran each system end to end: it placed only the toponyms it also found. Scored on those.
+                        same.append(ours[(d, i)])
+            # EUPEG ran each system end to end: it placed only the toponyms it also found. Scored on those, and
+            # conflictmap on the same ones beside it.
             print(f"  {system:<18} {summary(sys_errors, len(sys_errors))}  (EUPEG output: on the toponyms it found)")
+            if same:
+                print(f"    conflictmap on those {summary([km for km in same if km is not None], len(same))}")
         for name, value in PUBLISHED_161.get(corpus, {}).items():
             print(f"  published @161km  {name}: {value:.2f}")
         if args.classify:
