@@ -1,6 +1,7 @@
 """The whole pipeline: articles → claims → resolved places → assessments → map and files."""
 from __future__ import annotations
 
+import gc
 import shutil
 from contextlib import nullcontext
 from dataclasses import dataclass, field
@@ -206,6 +207,16 @@ def build(paths: Iterable[str | Path] = ("seeds",), output_dir: str | Path | Non
     there and reuse them, so that only new or changed articles are read and only the places they touch are
     drawn again; the files are the same as without. Another run holding the store is waited for `wait`
     seconds, then StoreBusy is raised; a file that is not a store raises StoreInvalid and is left untouched."""
+    gc.freeze()  # what the process held before (a notebook's earlier results) is not walked by the collector
+    try:
+        return _build(paths, output_dir, profiles, gazetteer, gazetteer_paths, title, online, offline, progress,
+                      store, wait)
+    finally:
+        gc.unfreeze()
+
+
+def _build(paths, output_dir, profiles, gazetteer, gazetteer_paths, title, online, offline, progress, store,
+           wait) -> BuildResult:
     say = progress or (lambda message: None)
     started = now()
     forget_histories()  # what the last build remembered to share between the map and the files
