@@ -69,6 +69,12 @@ def _resolve_article(claims: list[Claim], gazetteer: Gazetteer) -> dict[int, Res
         if anchors_here:
             options[key] = [c for c in found if c.match == "exact"
                             or min(km_between(c.place, a) for a in anchors_here) <= LOOSE_MATCH_REACH_KM]
+    neighbours = {(c.place_hint, c.kind_hint, c.region, c.zone) for c in claims if NEIGHBOUR.search(c.place_as_written)}
+    for key in neighbours:  # "Dabiq and the neighbouring town of Soran": a Soran near the places named with it, or none
+        found = options[key]
+        around = [a for a in (nearby.get(key) or exact) if not found or a is not found[0].place]
+        if around:
+            options[key] = [c for c in found if min(km_between(c.place, a) for a in around) <= NEIGHBOUR_REACH_KM]
     chosen = {}
     for key, found in options.items():
         if not found:
@@ -90,6 +96,9 @@ def _resolve_article(claims: list[Claim], gazetteer: Gazetteer) -> dict[int, Res
 
 # How far from the article's exactly named places a spelling variant may lie
 LOOSE_MATCH_REACH_KM = 150.0
+# A place the text calls neighbouring or nearby lies this close to one the sentence (else the article) names
+NEIGHBOUR = re.compile(r"\b(?:neighbou?ring|nearby|adjacent|adjoining)\b", re.I)
+NEIGHBOUR_REACH_KM = 50.0
 
 
 def resolve_figures(figures: list[Figure], gazetteer: Gazetteer) -> list[ResolvedFigure]:

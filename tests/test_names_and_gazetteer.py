@@ -158,6 +158,20 @@ def test_a_spelling_variant_far_from_the_place_named_beside_it_is_left_unresolve
     assert [item.place for item in result.claims if "Novotoretske" in item.claim.place_as_written] == [None]
 
 
+def test_a_neighbouring_town_is_near_the_places_named_with_it_or_left_unresolved(tmp_path, gazetteer):
+    from conflictmap import build
+
+    # the gazetteer's only Soran in Syria (Şūrān, in Hama) is 146 km from Dabiq: not "the neighbouring town"
+    (tmp_path / "a.txt").write_text("Turkish-backed fighters captured Dabiq and the neighbouring town of Soran on "
+                                    "Sunday, the Syrian Observatory for Human Rights said.\n")
+    # a neighbouring village that lies near the place named with it keeps its place
+    (tmp_path / "b.txt").write_text("Rebels captured Saraqib and the nearby town of Sarmin on Sunday, the Syrian "
+                                    "Observatory for Human Rights said.\n")
+    result = build([tmp_path], gazetteer=gazetteer, store=None)
+    placed = {item.claim.place_hint: item.place and item.place.name for item in result.claims}
+    assert placed["Soran"] is None and placed["Dabiq"] == "Dabiq" and placed["Sarmin"] == "Sarmin"
+
+
 def test_a_camp_no_gazetteer_holds_is_placed_at_its_town_as_a_place_of_its_own(gazetteer):
     from conflictmap.model import Claim, Source, Status
     from conflictmap.resolve import resolve_claims
