@@ -94,6 +94,10 @@ class Claim:
     region: tuple[str, ...] = ()  # country codes of the war(s) the article is read as, for resolution
     zone: tuple[tuple[float, float, float, float], ...] = ()  # (south, west, north, east) boxes of the war's ground
     nearby: tuple[str, ...] = ()  # the other places its sentence names ("near Pokrovsk"): where to look for it
+    near: str = ""           # the place the text locates it by ("near Pokrovsk", "south-west of Marinka", "Dabiq
+                             # and the neighbouring town of X")
+    near_km: float = 0.0     # how far from it, when the text says ("12 km north of Kherson")
+    near_bearing: float = -1.0  # in which direction from it, in degrees from north ("south-west": 225), or -1
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 """Resolution: each claim's place name to a gazetteer place, with the score and the reasons."""
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, replace
 
@@ -59,22 +60,25 @@ def _resolve_article(claims: list[Claim], gazetteer: Gazetteer) -> dict[int, Res
     for claim in claims:
         key = (claim.place_hint, claim.kind_hint, claim.region, claim.zone)
         for name in claim.nearby:
-            found = [c for c in gazetteer.candidates(name, tuple(claim.region), "", limit=3)
-                     if c.match == "exact" and (not claim.region or c.place.country in claim.region)
-                     and c.place.precision in (Precision.TOWN, Precision.POINT)]
-            if found:
-                nearby.setdefault(key, []).append(found[0].place)
+            place = _exact_town(name, claim.region, gazetteer)
+            if place is not None:
+                nearby.setdefault(key, []).append(place)
     for key, found in options.items():  # a spelling variant far from every place the article names exactly
         anchors_here = exact + nearby.get(key, [])  # is a namesake ("Novotoretske" is not Novotroitske, 400 km off)
         if anchors_here:
             options[key] = [c for c in found if c.match == "exact"
                             or min(km_between(c.place, a) for a in anchors_here) <= LOOSE_MATCH_REACH_KM]
-    neighbours = {(c.place_hint, c.kind_hint, c.region, c.zone) for c in claims if NEIGHBOUR.search(c.place_as_written)}
-    for key in neighbours:  # "Dabiq and the neighbouring town of Soran": a Soran near the places named with it, or none
+    for claim in claims:  # "Pobieda, south-west of Marinka": a Pobieda there, or none
+        key = (claim.place_hint, claim.kind_hint, claim.region, claim.zone)
         found = options[key]
-        around = [a for a in (nearby.get(key) or exact) if not found or a is not found[0].place]
-        if around:
-            options[key] = [c for c in found if min(km_between(c.place, a) for a in around) <= NEIGHBOUR_REACH_KM]
+        if claim.near:
+            anchor = _exact_town(claim.near, claim.region, gazetteer)
+            if anchor is not None and not (found and anchor is found[0].place):
+                options[key] = [c for c in found if _located_as_said(c.place, anchor, claim)]
+        elif NEIGHBOUR.search(claim.place_as_written):  # "the neighbouring town of X", its neighbour named before
+            around = [a for a in exact if not found or a is not found[0].place]
+            if around:
+                options[key] = [c for c in found if min(km_between(c.place, a) for a in around) <= CLOSE_KM]
     chosen = {}
     for key, found in options.items():
         if not found:
@@ -96,9 +100,45 @@ def _resolve_article(claims: list[Claim], gazetteer: Gazetteer) -> dict[int, Res
 
 # How far from the article's exactly named places a spelling variant may lie
 LOOSE_MATCH_REACH_KM = 150.0
-# A place the text calls neighbouring or nearby lies this close to one the sentence (else the article) names
+# Where a place the text locates by another lies ("near Pokrovsk", "north of Kherson", "12 km from Aleppo"): this
+# close when the text says only near or neighbouring; this far in the direction it says; or at the distance it
+# says, give or take half; and in the direction it says, give or take this many degrees.
 NEIGHBOUR = re.compile(r"\b(?:neighbou?ring|nearby|adjacent|adjoining)\b", re.I)
-NEIGHBOUR_REACH_KM = 50.0
+CLOSE_KM = 50.0
+DIRECTION_KM = 150.0
+BEARING_SLACK = 67.5
+
+
+def _exact_town(name: str, region: tuple[str, ...], gazetteer: Gazetteer) -> Place | None:
+    """The town or point a name exactly names in the war's countries, if any."""
+    found = [c for c in gazetteer.candidates(name, tuple(region), "", limit=3)
+             if c.match == "exact" and (not region or c.place.country in region)
+             and c.place.precision in (Precision.TOWN, Precision.POINT)]
+    return found[0].place if found else None
+
+
+def bearing(origin: Place, to: Place) -> float:
+    """The initial bearing from one place to another, in degrees from north."""
+    lat1, lat2 = math.radians(origin.lat), math.radians(to.lat)
+    dlon = math.radians(to.lon - origin.lon)
+    x = math.sin(dlon) * math.cos(lat2)
+    y = math.cos(lat1) * math.sin(lat2) - math.sin(lat1) * math.cos(lat2) * math.cos(dlon)
+    return math.degrees(math.atan2(x, y)) % 360
+
+
+def _located_as_said(place: Place, anchor: Place, claim: Claim) -> bool:
+    """Whether a town lies where the text puts it from `anchor` (areas are not held to it: "Idlib province,
+    north of Hama")."""
+    if place.precision not in (Precision.TOWN, Precision.POINT):
+        return True
+    km = km_between(place, anchor)
+    reach = claim.near_km * 1.5 + 10 if claim.near_km else DIRECTION_KM if claim.near_bearing >= 0 else CLOSE_KM
+    if km > reach:
+        return False
+    if claim.near_bearing < 0 or km < 3:
+        return True
+    off = abs(bearing(anchor, place) - claim.near_bearing) % 360
+    return min(off, 360 - off) <= BEARING_SLACK
 
 
 def resolve_figures(figures: list[Figure], gazetteer: Gazetteer) -> list[ResolvedFigure]:

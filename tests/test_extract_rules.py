@@ -6,7 +6,7 @@ import pytest
 from conflictmap.articles import content_id
 from conflictmap.extract import extract_claims
 from conflictmap.model import Article
-from conflictmap.profiles import bundled_profiles, load_profile
+from conflictmap.profiles import bundled_profiles, load_profile, profile_for
 
 SYRIA = load_profile("syria").merged(bundled_profiles()["common"])
 
@@ -720,3 +720,29 @@ def test_a_fact_checks_verdict_makes_the_checked_claim_no_claim():
 def test_a_time_of_day_before_a_speaker_is_not_part_of_its_name():
     text = "At around 14:00 local time SDF commanders announced that their forces were in full control of Raqqa."
     assert [c[3] for c in claims(text)] == ["SDF commanders"]
+
+
+# -- where the text locates a place -----------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, near, km, bearing", [
+    ("Russia's defence ministry said on Thursday that its troops had \"liberated\" the village of Pobieda, south-west "
+     "of Marinka, in Donetsk region.", "Marinka", 0.0, 225.0),
+    ("Ukrainian forces recaptured Kozachi Laheri, 12 km north of Kherson, the General Staff said.", "Kherson", 12.0, 0.0),
+    ("Russian troops captured the village of Novoselivka near Pokrovsk, the defence ministry said.",
+     "Pokrovsk", 0.0, -1.0),
+    ("Rebels captured Dabiq and the neighbouring town of Soran, the Syrian Observatory said.", "Dabiq", 0.0, -1.0),
+])
+def test_a_place_located_by_another_carries_where_the_text_puts_it(text, near, km, bearing):
+    located = [c for c in read(text) if c.near]
+    assert [(c.near, c.near_km, c.near_bearing) for c in located] == [(near, km, bearing)]
+
+
+def test_a_place_after_from_is_not_a_locator_without_a_distance():
+    assert not any(c.near for c in read("Government forces withdrew to Hama from Aleppo on Saturday, the Syrian "
+                                        "Observatory said."))
+
+
+def read(text: str):
+    """The claims of a text, read with the profile its names call for."""
+    article = Article(id=content_id(text), path="t.txt", text=text, published="2024-11-30")
+    return extract_claims(article, profile_for(text, bundled_profiles()))

@@ -172,6 +172,20 @@ def test_a_neighbouring_town_is_near_the_places_named_with_it_or_left_unresolved
     assert placed["Soran"] is None and placed["Dabiq"] == "Dabiq" and placed["Sarmin"] == "Sarmin"
 
 
+def test_a_town_located_by_another_lies_in_the_direction_and_at_the_distance_the_text_says(tmp_path, gazetteer):
+    from conflictmap import build
+
+    # the backbone's only Pobieda-like village, Pobyeda, is 100 km east of Marinka, not south-west of it
+    (tmp_path / "a.txt").write_text("Russia's defence ministry said on Thursday that its troops had \"liberated\" the "
+                                    "village of Pobieda, south-west of Marinka, in Donetsk region.\n")
+    # Avdiivka does lie just north of Donetsk
+    (tmp_path / "b.txt").write_text("Russian troops captured Avdiivka, north of Donetsk, the Russian defence ministry "
+                                    "said on Saturday.\n")
+    result = build([tmp_path], gazetteer=gazetteer, store=None)
+    placed = {item.claim.place_hint: item.place and item.place.name for item in result.claims}
+    assert placed["Pobieda"] is None and placed["Avdiivka"] == "Avdiivka"
+
+
 def test_a_camp_no_gazetteer_holds_is_placed_at_its_town_as_a_place_of_its_own(gazetteer):
     from conflictmap.model import Claim, Source, Status
     from conflictmap.resolve import resolve_claims

@@ -947,7 +947,41 @@ def _make_claim(ctx: _Context, sentence: Sentence, trigger: Trigger, t_start: in
         start=span_start, end=span_end, rule=rule, date=date, past=past, region=ctx.profile.countries,
         zone=ctx.profile.zone, nearby=tuple(dict.fromkeys(p.name for p in ctx.sentence_places
                                                           if p.name != place.name and not p.metonym and not p.side)),
+        **_located_by(text, place, ctx.sentence_places),
     )
+
+
+# "Pobieda, south-west of Marinka", "Kozachi Laheri, 12 km north of Kherson", "a village near Pokrovsk": the place
+# named right after the locating words is where the first one lies, in that direction and at that distance.
+LOCATED_BY = re.compile(r"\s*,?\s*(?:(?:about|some|around|roughly|nearly|just)\s+)?(?:(?P<distance>\d+(?:\.\d+)?)\s*"
+                        r"(?P<unit>km|kilomet(?:er|re)s?|miles?)\s+(?:\(\d+\s*\w+\)\s+)?)?(?:(?:to\s+the\s+)?"
+                        r"(?P<direction>(?:north|south)(?:[- ]?(?:east|west))?|east|west)(?:ern)?\s+of|"
+                        r"(?P<close>near|outside|close\s+to|on\s+the\s+outskirts\s+of)|(?P<from>from))"
+                        r"\s+(?:the\s+(?:city|town|village)\s+of\s+)?(?:the\s+)?", re.I)
+NEIGHBOURING = re.compile(r"\b(?:neighbou?ring|nearby|adjacent|adjoining)\b", re.I)
+BEARINGS = {"north": 0.0, "northeast": 45.0, "east": 90.0, "southeast": 135.0, "south": 180.0, "southwest": 225.0,
+            "west": 270.0, "northwest": 315.0}
+
+
+def _located_by(text: str, place: Mention, places: list[Mention]) -> dict:
+    """The place the text locates this one by, and how far and in which direction when it says: the place
+    named right after locating words ("12 km north of Kherson", "near Pokrovsk"), or, for "the neighbouring
+    town of X", the place named before it."""
+    after = [p for p in places if p.start >= place.end and not p.metonym and not p.side and p.name != place.name]
+    found = LOCATED_BY.fullmatch(text[place.end:after[0].start]) if after else None
+    if found and not (found["from"] and not found["distance"]):  # "from" only with a distance ("10 km from Y")
+        located = {"near": after[0].name}
+        if found["distance"]:
+            miles = found["unit"].lower().startswith("mile")
+            located["near_km"] = float(found["distance"]) * (1.609 if miles else 1.0)
+        if found["direction"]:
+            located["near_bearing"] = BEARINGS[re.sub(r"[- ]", "", found["direction"].lower())]
+        return located
+    if NEIGHBOURING.search(place.text):
+        before = [p for p in places if p.end <= place.start and not p.metonym and not p.side and p.name != place.name]
+        if before:
+            return {"near": before[-1].name}
+    return {}
 
 
 AERIAL = re.compile(r"\b(?:jets?|warplanes?|aircraft|air\s*force|drones?|missiles?|artillery|helicopters?|navy|"
