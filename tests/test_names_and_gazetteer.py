@@ -158,32 +158,28 @@ def test_a_spelling_variant_far_from_the_place_named_beside_it_is_left_unresolve
     assert [item.place for item in result.claims if "Novotoretske" in item.claim.place_as_written] == [None]
 
 
-def test_a_neighbouring_town_is_near_the_places_named_with_it_or_left_unresolved(tmp_path, gazetteer):
-    from conflictmap import build
-
+LOCATED = {
     # the gazetteer's only Soran in Syria (Şūrān, in Hama) is 146 km from Dabiq: not "the neighbouring town"
-    (tmp_path / "a.txt").write_text("Turkish-backed fighters captured Dabiq and the neighbouring town of Soran on "
-                                    "Sunday, the Syrian Observatory for Human Rights said.\n")
-    # a neighbouring village that lies near the place named with it keeps its place
-    (tmp_path / "b.txt").write_text("Rebels captured Saraqib and the nearby town of Sarmin on Sunday, the Syrian "
-                                    "Observatory for Human Rights said.\n")
-    result = build([tmp_path], gazetteer=gazetteer, store=None)
-    placed = {item.claim.place_hint: item.place and item.place.name for item in result.claims}
-    assert placed["Soran"] is None and placed["Dabiq"] == "Dabiq" and placed["Sarmin"] == "Sarmin"
+    "Soran": ("Turkish-backed fighters captured Dabiq and the neighbouring town of Soran on Sunday, the Syrian "
+              "Observatory for Human Rights said.", None),
+    "Sarmin": ("Rebels captured Saraqib and the nearby town of Sarmin on Sunday, the Syrian Observatory for Human "
+               "Rights said.", "Sarmin"),
+    # the backbone's only Pobieda-like village, Pobyeda, is 100 km east of Marinka, not south-west of it
+    "Pobieda": ("Russia's defence ministry said on Thursday that its troops had \"liberated\" the village of Pobieda, "
+                "south-west of Marinka, in Donetsk region.", None),
+    "Avdiivka": ("Russian troops captured Avdiivka, north of Donetsk, the Russian defence ministry said on Saturday.",
+                 "Avdiivka"),
+}
 
 
-def test_a_town_located_by_another_lies_in_the_direction_and_at_the_distance_the_text_says(tmp_path, gazetteer):
+def test_a_town_the_text_locates_by_another_lies_where_it_says_or_stays_unresolved(tmp_path, gazetteer):
     from conflictmap import build
 
-    # the backbone's only Pobieda-like village, Pobyeda, is 100 km east of Marinka, not south-west of it
-    (tmp_path / "a.txt").write_text("Russia's defence ministry said on Thursday that its troops had \"liberated\" the "
-                                    "village of Pobieda, south-west of Marinka, in Donetsk region.\n")
-    # Avdiivka does lie just north of Donetsk
-    (tmp_path / "b.txt").write_text("Russian troops captured Avdiivka, north of Donetsk, the Russian defence ministry "
-                                    "said on Saturday.\n")
+    for n, (text, _) in enumerate(LOCATED.values()):
+        (tmp_path / f"{n}.txt").write_text(text + "\n", encoding="utf-8")
     result = build([tmp_path], gazetteer=gazetteer, store=None)
     placed = {item.claim.place_hint: item.place and item.place.name for item in result.claims}
-    assert placed["Pobieda"] is None and placed["Avdiivka"] == "Avdiivka"
+    assert {name: placed[name] for name in LOCATED} == {name: place for name, (_, place) in LOCATED.items()}
 
 
 def test_a_camp_no_gazetteer_holds_is_placed_at_its_town_as_a_place_of_its_own(gazetteer):
