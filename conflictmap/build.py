@@ -307,9 +307,10 @@ def _build_with(opened: Store, memory: StoredFiles, articles: list[Article], pro
     profile = _merged((forced or [available.get(n) for n in cache.stored[a.id].profiles] for a in articles),
                       available, forced)
     run.store = opened
-    result = None
-    if output_dir is not None and _can_rebuild(kept, opened, articles, fresh, profile, Path(output_dir)):
-        result = run.rebuild(cache, fresh, claims, resolution, located, profile, Path(output_dir), kept)
+    result = None  # with a folder missing, its articles leave the map (and the store keeps them): drawn whole
+    if output_dir is not None and not missing and _can_rebuild(kept, opened, articles, fresh, profile,
+                                                               Path(output_dir)):
+        result = run.rebuild(cache, fresh, profile, Path(output_dir), kept)
     if result is None:
         cache.load(a.id for a in articles if a.id not in {f.id for f in fresh})
         details, profile = run.read_everything(places, cache)
@@ -386,10 +387,11 @@ class _Run:
                                         _kept_state(profile, span, output_dir), every=True)
         return result
 
-    def rebuild(self, cache: RunCache, fresh: list[Article], claims: list[Claim], resolution: Resolution,
-                located: list[ResolvedFigure], profile: Profile, output_dir: Path, kept: dict) -> BuildResult | None:
-        """Draw again only the places whose claims changed and the articles read in this run; join them with the
-        kept pieces of the others. None when the map gains or loses its time slider (everything is drawn again)."""
+    def rebuild(self, cache: RunCache, fresh: list[Article], profile: Profile, output_dir: Path,
+                kept: dict) -> BuildResult | None:
+        """Draw again only the places and articles whose claims changed (in this run, or in one that wrote no
+        files: `add`, `changes`); join them with the kept pieces of the others. None when the map gains or loses
+        its time slider (everything is drawn again)."""
         store, say = self.store, self.say
         position = {a.id: n for n, a in enumerate(self.articles)}
         dirty = cache.touched
@@ -407,14 +409,15 @@ class _Run:
         places.update(redrawn)
         ordered = sorted(places.values(), key=lambda p: p.key)
         say(f"drew again {len(redrawn)} place(s) of {len(ordered)}, whose claims changed")
-        fresh_ids = {a.id for a in fresh}
-        new_pieces = self._article_pieces(fresh_ids, claims, resolution, located)
+        remade = {a.id for a in fresh} | (cache.touched_articles & set(self.by_id))
+        cache.load(aid for aid in remade if not cache.stored[aid].claims)  # remade, but not read in this run
+        new_pieces, mapped, located = self._article_pieces(remade, cache)
         stored_pieces = store.article_outputs()
         pieces = [new_pieces[a.id] if a.id in new_pieces else ArticleOutputs.from_columns(a.id, *stored_pieces[a.id])
                   for a in self.articles]
         fmap, texts = text_files(ordered, pieces, profile, span, self.title, self.offline)
-        gone_articles = fresh_ids | cache.removed_ids
-        claim_rows, figure_rows = geopackage_rows(resolution.resolved + resolution.unresolved, located, self.by_id)
+        gone_articles = remade | cache.removed_ids
+        claim_rows, figure_rows = geopackage_rows(mapped, located, self.by_id)
         gpkg = output_dir / "claims.gpkg"
         with replacing(gpkg) as temp:
             shutil.copy(gpkg, temp)  # its bytes and permissions
@@ -429,24 +432,22 @@ class _Run:
                            _kept_state(profile, span, output_dir))
         return result
 
-    def _article_pieces(self, ids: set[str], claims: list[Claim], resolution: Resolution,
-                        located: list[ResolvedFigure]) -> dict[str, ArticleOutputs]:
-        """The pieces of these articles, from their claims (in the order read) as resolved in this run."""
-        claims_of: dict[str, list[ResolvedClaim]] = {aid: [] for aid in ids}
-        unresolved_of: dict[str, list[ResolvedClaim]] = {aid: [] for aid in ids}
-        country_of: dict[str, list[ResolvedClaim]] = {aid: [] for aid in ids}
-        figures_of: dict[str, list[ResolvedFigure]] = {aid: [] for aid in ids}
-        order = {id(claim): n for n, claim in enumerate(claims)}
-        for item in sorted(resolution.resolved + resolution.unresolved, key=lambda item: order[id(item.claim)]):
-            claims_of[item.claim.article_id].append(item)
-        for item in resolution.unresolved:
-            unresolved_of[item.claim.article_id].append(item)
-        for item in resolution.country_level:
-            country_of[item.claim.article_id].append(item)
-        for item in located:
-            figures_of[item.figure.article_id].append(item)
-        return {aid: article_outputs(aid, claims_of[aid], unresolved_of[aid], country_of[aid], figures_of[aid],
-                                     self.by_id) for aid in ids}
+    def _article_pieces(self, ids: set[str], cache: RunCache
+                        ) -> tuple[dict[str, ArticleOutputs], list[ResolvedClaim], list[ResolvedFigure]]:
+        """The pieces of these articles, from their claims as the store holds them now; and their claims that
+        are not on whole countries, and their figures (for the GeoPackage)."""
+        pieces, mapped, located = {}, [], []
+        for aid in ids:
+            entry = cache.stored[aid]
+            order = {id(claim): n for n, claim in enumerate(entry.claims)}
+            buckets = sorted(entry.buckets, key=lambda bucket: order[id(bucket[1].claim)])
+            claims = [item for bucket, item in buckets if bucket != "country"]
+            pieces[aid] = article_outputs(aid, claims, [item for bucket, item in buckets if bucket == "unresolved"],
+                                          [item for bucket, item in buckets if bucket == "country"], entry.located,
+                                          self.by_id)
+            mapped.extend(claims)
+            located.extend(entry.located)
+        return pieces, mapped, located
 
     def _result(self, fmap, profile, places: list[PlaceOutputs], pieces: list[ArticleOutputs]) -> BuildResult:
         summary = Summary(places=[p.state for p in places], claims=sum(a.claims for a in pieces),

@@ -315,6 +315,9 @@ def place_row(assessment: Assessment, profile: Profile, changes: list[ChangeOfHa
             "lon": place.lon, "lat": place.lat}
 
 
+# The GeoPackage's columns that are not text
+COLUMN_TYPES = {"lat": "float64", "lon": "float64", "start": "int64", "end": "int64", "count": "int64",
+                "claim_count": "int64", "figure_count": "int64", "past": "bool"}
 GEOPACKAGE_LAYERS = (("places", PLACE_COLUMNS, "place_id"), ("claims", CLAIM_COLUMNS, "article_id"),
                      ("figures", FIGURE_COLUMNS, "article_id"))
 
@@ -331,8 +334,12 @@ def geopackage(places: list[dict], claims: list[dict], figures: list[dict], last
     import geopandas
     import pyogrio
 
+    import pandas
+
     def frame(rows: list[dict], columns: tuple[str, ...]):
-        table = {name: [row[name] for row in rows] for name in columns}
+        # typed column by column, so that a layer with no rows yet has the types a later row needs
+        table = {name: pandas.Series([row[name] for row in rows], dtype=COLUMN_TYPES.get(name, "object"))
+                 for name in columns}
         points = geopandas.points_from_xy([row["lon"] for row in rows], [row["lat"] for row in rows], crs="EPSG:4326")
         return geopandas.GeoDataFrame(table, geometry=points, crs="EPSG:4326")
 
@@ -342,7 +349,7 @@ def geopackage(places: list[dict], claims: list[dict], figures: list[dict], last
         with tempfile.TemporaryDirectory(prefix="conflictmap-gpkg-") as folder:
             path = Path(folder) / "claims.gpkg"
             for (name, columns, _), rows in zip(GEOPACKAGE_LAYERS, (places, claims, figures)):
-                frame(rows, columns).to_file(path, layer=name, driver="GPKG", engine="pyogrio",
+                frame(rows, columns).to_file(path, layer=name, driver="GPKG", engine="pyogrio", geometry_type="Point",
                                              mode="a" if path.exists() else "w")
             return path.read_bytes()
     finally:
@@ -405,9 +412,11 @@ def geopackage_content(path: Path) -> dict[str, object]:
             columns = [row[1] for row in db.execute(f'PRAGMA table_info("{layer}")') if row[1] != "fid"]
             names = ", ".join(f'"{c}"' for c in columns)
             content[layer] = sorted(db.execute(f'SELECT {names} FROM "{layer}"').fetchall(), key=repr)
+            content[layer + " columns"] = db.execute(f'PRAGMA table_info("{layer}")').fetchall()
             content[layer + " index"] = db.execute(f'SELECT COUNT(*), MIN(minx), MIN(miny), MAX(maxx), MAX(maxy) '
                                                    f'FROM "rtree_{layer}_geom"').fetchall()
         content["contents"] = db.execute("SELECT * FROM gpkg_contents ORDER BY table_name").fetchall()
+        content["geometry"] = db.execute("SELECT * FROM gpkg_geometry_columns ORDER BY table_name").fetchall()
         content["counts"] = db.execute("SELECT * FROM gpkg_ogr_contents ORDER BY table_name").fetchall()
         return content
     finally:

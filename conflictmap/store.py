@@ -773,17 +773,20 @@ class Store:
     def article_outputs_ids(self) -> set[str]:
         return {row[0] for row in self.db.execute("SELECT article_id FROM article_outputs")}
 
-    def note_touched(self, places: set[str]) -> None:
-        """Places whose pieces of the files are stale, kept until `keep_outputs` writes new ones (in the current
-        write transaction: committed with the change that made them stale)."""
+    def note_touched(self, places: set[str], articles: set[str]) -> None:
+        """Places and articles whose pieces of the files are stale, kept until `keep_outputs` writes new ones (in
+        the current write transaction: committed with the change that made them stale)."""
         self._ensure_transaction()
-        self.db.execute("INSERT OR REPLACE INTO meta VALUES ('touched', ?)", (_dumps(sorted(places)),))
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES ('touched', ?)",
+                        (_dumps({"places": sorted(places), "articles": sorted(articles)}),))
 
-    def touched_places(self) -> set[str]:
+    def touched(self) -> tuple[set[str], set[str]]:
+        """(places, articles) noted by `note_touched` since the files were last written."""
         try:
-            return set(json.loads(self.meta("touched", "[]")))
-        except ValueError:
-            return set()
+            data = json.loads(self.meta("touched", "{}"))
+            return set(data.get("places", ())), set(data.get("articles", ()))
+        except (ValueError, AttributeError):
+            return set(), set()
 
     def outputs_state(self) -> dict:
         """What the kept pieces were made with (see `keep_outputs`); {} when none are kept."""
@@ -847,7 +850,7 @@ class RunCache:
     article and hands it what the stage produced; it never looks inside a stage."""
 
     def __init__(self, store: Store, extract_fp: str, resolve_fp: str, ids: Iterable[str] | None = None,
-                 lazy: bool = False, trusted: Iterable[str] = ()):
+                 lazy: bool = False, trusted: Iterable[tuple[str, str]] = ()):
         self.store = store
         self.extract_fp = extract_fp
         self.resolve_fp = resolve_fp
@@ -861,8 +864,8 @@ class RunCache:
         self.removed_ids: set[str] = set()
         # places whose claims or figures changed (before or after) since the files were last written: this run's,
         # and those a run that wrote no files left (`add`, or a build stopped midway)
-        self.touched: set[str] = store.touched_places()
-        self.trusted = set(trusted)     # articles known to be those stored (their files unchanged): not hashed
+        self.touched, self.touched_articles = store.touched()
+        self.trusted = set(trusted)  # (id, path) of articles known to be those stored (files unchanged): not hashed
 
     def load(self, article_ids: Iterable[str]) -> None:
         """Read the stored claims and figures of these articles (of a lazy cache)."""
@@ -871,7 +874,7 @@ class RunCache:
     def is_current(self, article: Article) -> bool:
         """Whether the store holds this very article's extraction and a current resolution of it."""
         entry = self.stored.get(article.id)
-        return entry is not None and entry.resolved and (article.id in self.trusted or
+        return entry is not None and entry.resolved and ((article.id, article.path) in self.trusted or
                                                          entry.digest == article_digest(article))
 
     def extraction(self, article: Article) -> Stored | None:
@@ -882,7 +885,7 @@ class RunCache:
     def keep_extraction(self, article: Article, profiles: Iterable[str], claims: list[Claim],
                         figures: list[Figure]) -> None:
         digest = article_digest(article)
-        self._touch(self.store.places_of([article.id]))
+        self._touch(self.store.places_of([article.id]), article.id)
         self.store.put_extraction(article, digest, profiles, claims, figures, self.extract_fp)
         entry = Stored(digest, tuple(profiles), False)
         entry.claims, entry.figures = list(claims), list(figures)
@@ -898,19 +901,21 @@ class RunCache:
     def keep_resolution(self, article_id: str, buckets: list[tuple[str, ResolvedClaim]],
                         located: list[ResolvedFigure]) -> None:
         entry = self.stored[article_id]
-        self._touch(self.store.places_of([article_id]))  # where a stored resolution put them before
+        self._touch(self.store.places_of([article_id]), article_id)  # where a stored resolution put them before
         self.store.put_resolution(article_id, entry.claims, buckets, located, entry.figures, self.resolve_fp)
         entry.buckets, entry.located, entry.resolved = list(buckets), list(located), True
         self.resolved += 1
         self.resolved_ids.add(article_id)
         self._touch({item.place.id for bucket, item in buckets if bucket == "resolved" and item.place is not None} |
-                    {item.place.id for item in located if item.place is not None})
+                    {item.place.id for item in located if item.place is not None}, article_id)
 
-    def _touch(self, places: set[str]) -> None:
-        """Note places whose claims change, here and in the store (with the change, in its transaction)."""
-        if not places <= self.touched:
+    def _touch(self, places: set[str], article_id: str = "") -> None:
+        """Note places whose claims change, and the article they change in, here and in the store (with the
+        change, in its transaction)."""
+        if not places <= self.touched or (article_id and article_id not in self.touched_articles):
             self.touched |= places
-            self.store.note_touched(self.touched)
+            self.touched_articles |= {article_id} - {""}
+            self.store.note_touched(self.touched, self.touched_articles)
 
     def keep_only(self, article_ids: Iterable[str]) -> int:
         """Drop every stored article not among these (and its claims); how many were dropped."""
@@ -949,7 +954,7 @@ class StoredFiles:
         articles = _json_list([row[6] for row in rows])
         self.rows = {path: (aid, size, mtime, read, notices, data, text)
                      for (path, aid, size, mtime, read, notices, _, text), data in zip(rows, articles)}
-        self.recalled: set[str] = set()  # ids of the articles known again
+        self.recalled: set[tuple[str, str]] = set()  # (id, path) of the articles known again
         self.read: dict[str, tuple[str, FileState, list[str]]] = {}  # articles read from their files, by id
 
     def recall(self, path: str, stat: os.stat_result) -> tuple[Article, list[str]] | None:
@@ -957,7 +962,7 @@ class StoredFiles:
         if row is None or not FileState(*row[1:4]).unchanged(stat):
             return None
         aid, _, _, _, notices, data, text = row
-        self.recalled.add(aid)
+        self.recalled.add((aid, path))
         return article_from(dict(data), text), json.loads(notices) if notices and notices != "[]" else []
 
     def remember(self, article: Article, state: FileState, notices: list[str]) -> None:

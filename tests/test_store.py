@@ -227,6 +227,67 @@ def test_a_build_after_add_draws_again_the_places_the_added_articles_name(folder
     assert outputs(tmp_path / "out") == fresh([folder], tmp_path / "fresh", gazetteer)
 
 
+def test_a_geopackage_begun_with_empty_layers_takes_rows_of_the_right_types(tmp_path, gazetteer):
+    import pyogrio
+
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    (articles / "nowhere.txt").write_text(article("Rebels advance", "2024-11-29", "Syrian rebels captured the village "
+                                                  "of Qarqoozville on Friday, the Syrian Observatory said."))
+    store = tmp_path / "out" / "conflictmap.sqlite"
+    assert stored(store, gazetteer, articles).summary.places == []  # every layer empty
+    (articles / "hama.txt").write_text(ARMY_HOLDS_HAMA + "At least 12 civilians were killed in Hama on Friday, the "
+                                       "Syrian Observatory said.\n", encoding="utf-8")
+    stored(store, gazetteer, articles)
+    assert outputs(tmp_path / "out") == fresh([articles], tmp_path / "fresh", gazetteer)
+    figures = pyogrio.read_dataframe(tmp_path / "out" / "claims.gpkg", layer="figures")
+    assert list(figures["article"]) == ["hama.txt"] and list(figures["count"]) == [12]
+
+
+def test_a_copy_of_an_article_read_before_it_is_read_as_itself(folder, tmp_path, gazetteer):
+    aged(folder)
+    store = tmp_path / "out" / "conflictmap.sqlite"
+    stored(store, gazetteer, folder)
+    shutil.copy(sorted(folder.glob("*.txt"))[2], folder / "000_copy.txt")  # the copy is read first, the first dropped
+    stored(store, gazetteer, folder)
+    assert outputs(tmp_path / "out") == fresh([folder], tmp_path / "fresh", gazetteer)
+
+
+def test_a_folder_missing_for_one_build_leaves_and_rejoins_the_map(tmp_path, gazetteer):
+    first, second = tmp_path / "a", tmp_path / "b"
+    for folder, sources in ((first, sorted(SEEDS.glob("*.txt"))), (second, SAMPLE[-3:])):
+        folder.mkdir()
+        for path in sources:
+            shutil.copy(path, folder / path.name)
+    store = tmp_path / "out" / "conflictmap.sqlite"
+    stored_both = lambda: build([first, second], tmp_path / "out", gazetteer=gazetteer, store=store)  # noqa: E731
+    stored_both()
+    second.rename(tmp_path / "away")
+    (first / "new.txt").write_text(REBELS_TAKE_SARAQIB, encoding="utf-8")
+    stored_both()
+    assert outputs(tmp_path / "out") == fresh([first], tmp_path / "fresh", gazetteer)
+    (tmp_path / "away").rename(second)
+    stored_both()
+    assert outputs(tmp_path / "out") == fresh([first, second], tmp_path / "fresh", gazetteer)
+
+
+def test_what_changes_resolved_again_is_drawn_again_by_the_next_build(folder, tmp_path, gazetteer):
+    places = tmp_path / "places.csv"
+    places.write_text("name,alternate_names,lat,lon,kind,country,admin1,note\n", encoding="utf-8")
+    (folder / "q.txt").write_text(article("Rebels advance", "2024-11-29", "Syrian rebels captured the village of "
+                                          "Qarqoozville on Friday, the Syrian Observatory said."))
+    store = tmp_path / "out" / "conflictmap.sqlite"
+    stored(store, None, folder, gazetteer_paths=[places])
+    places.write_text(places.read_text(encoding="utf-8") + "Qarqoozville,,35.9,36.7,village,SY,Idlib,test\n",
+                      encoding="utf-8")
+    with Store(store) as opened:  # `conflictmap changes` resolves again with the new gazetteer file
+        store_state(opened, gazetteer_paths=[places])
+    stored(store, None, folder, gazetteer_paths=[places])
+    build([folder], tmp_path / "fresh", gazetteer_paths=[places])
+    assert outputs(tmp_path / "out") == outputs(tmp_path / "fresh")
+    assert "Qarqoozville" not in (tmp_path / "out" / "unresolved.csv").read_text(encoding="utf-8")
+
+
 def test_a_rebuild_with_nothing_new_draws_nothing_again(folder, tmp_path, gazetteer):
     store = tmp_path / "out" / "conflictmap.sqlite"
     first = stored(store, gazetteer, folder)
