@@ -191,17 +191,24 @@ def read_article(path: Path) -> tuple[Article | None, list[Problem]]:
 
 @dataclass(frozen=True)
 class FileState:
-    """What a file looked like when it was read: its size and modification time, and when it was read."""
+    """What a file looked like when it was read (size, modification and change times, inode), and when."""
 
     size: int
     mtime_ns: int
+    ctime_ns: int
+    ino: int
     read_ns: int
 
+    @classmethod
+    def of(cls, stat: os.stat_result, read_ns: int) -> "FileState":
+        return cls(stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino, read_ns)
+
     def unchanged(self, stat: os.stat_result) -> bool:
-        """Whether a file with this stat still holds what was read: same size and time, and last modified well
-        before it was read (a change in the same tick of a coarse clock would not show in its time)."""
-        return (stat.st_size == self.size and stat.st_mtime_ns == self.mtime_ns
-                and self.mtime_ns < self.read_ns - 2_000_000_000)
+        """Whether a file with this stat still holds what was read: the same size, times and inode (a file
+        moved over it has another inode; a rewrite changes the change time, which no tool sets back), and
+        modified well before it was read (a change in the same tick of a coarse clock would not show)."""
+        return ((stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino) ==
+                (self.size, self.mtime_ns, self.ctime_ns, self.ino) and self.mtime_ns < self.read_ns - 2_000_000_000)
 
 
 class FileMemory(Protocol):
@@ -235,7 +242,7 @@ def iter_articles(paths: Iterable[str | Path], memory: FileMemory | None = None
         started = time.time_ns()
         article, found = read_article(path)
         if article is not None and stat is not None:
-            memory.remember(article, FileState(stat.st_size, stat.st_mtime_ns, started),
+            memory.remember(article, FileState.of(stat, started),
                             [p.message for p in found if not p.fatal])
         yield article, found
 

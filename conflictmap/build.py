@@ -337,10 +337,14 @@ def _file_state(path: Path) -> list:
 def _can_rebuild(kept: dict, store: Store, articles: list[Article], fresh: list[Article], profile: Profile,
                  output_dir: Path) -> bool:
     """Whether the store's pieces are those of the files in `output_dir`, made as this build would make them:
-    then only the places and articles that changed are drawn again, and the GeoPackage is changed in place."""
+    then only the places and articles that changed are drawn again, and the GeoPackage is changed in place.
+    The articles kept must come in the order they came then (a place lists its claims in the articles' order)."""
+    was = {aid: n for n, aid in enumerate(kept.get("order", ()))}
+    order = [was[a.id] for a in articles if a.id in was]
     return (bool(kept) and kept.get("fingerprint") == outputs_fingerprint(profile)
             and kept.get("output") == str(output_dir.resolve())
             and kept.get("geopackage") == _file_state(output_dir / "claims.gpkg") != []
+            and all(a < b for a, b in zip(order, order[1:]))
             and set(store.article_outputs_ids()) >= {a.id for a in articles} - {a.id for a in fresh})
 
 
@@ -384,7 +388,7 @@ class _Run:
             if self.store is not None:
                 self.store.keep_outputs({p.state.place.id: p.columns() for p in places},
                                         {a.article_id: a.columns() for a in pieces},
-                                        _kept_state(profile, span, output_dir), every=True)
+                                        _kept_state(profile, span, output_dir, self.articles), every=True)
         return result
 
     def rebuild(self, cache: RunCache, fresh: list[Article], profile: Profile, output_dir: Path,
@@ -429,7 +433,7 @@ class _Run:
         say(f"wrote {', '.join(str(p) for p in result.written)}")
         store.keep_outputs({pid: (redrawn[pid].columns() if pid in redrawn else None) for pid in dirty},
                            {aid: piece.columns() for aid, piece in new_pieces.items()},
-                           _kept_state(profile, span, output_dir))
+                           _kept_state(profile, span, output_dir, self.articles))
         return result
 
     def _article_pieces(self, ids: set[str], cache: RunCache
@@ -490,9 +494,10 @@ def write_outputs(result: BuildResult, output_dir: Path) -> list[Path]:
     return _write(Path(output_dir), texts)
 
 
-def _kept_state(profile: Profile, span, output_dir: Path) -> dict:
+def _kept_state(profile: Profile, span, output_dir: Path, articles: list[Article]) -> dict:
     return {"fingerprint": outputs_fingerprint(profile), "timed": span is not None,
-            "output": str(output_dir.resolve()), "geopackage": _file_state(output_dir / "claims.gpkg")}
+            "output": str(output_dir.resolve()), "geopackage": _file_state(output_dir / "claims.gpkg"),
+            "order": [a.id for a in articles]}
 
 
 def _from_store(store: str | Path | Store, articles: list[Article], profiles, gazetteer, gazetteer_paths, online

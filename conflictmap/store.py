@@ -29,7 +29,7 @@ import os
 import sqlite3
 import time
 from contextlib import contextmanager
-from dataclasses import asdict, fields
+from dataclasses import asdict, astuple, fields
 from enum import Enum
 from datetime import datetime, timezone
 from importlib import metadata, resources
@@ -55,9 +55,7 @@ CREATE TABLE articles (
     path TEXT NOT NULL,
     article TEXT NOT NULL,           -- the Article, as JSON, without its text
     text TEXT NOT NULL,              -- the Article's text
-    size INTEGER,                    -- the file as it was read (articles.FileState): its size,
-    mtime_ns INTEGER,                --   its modification time,
-    read_ns INTEGER,                 --   and when it was read
+    file TEXT,                       -- the file as it was read (articles.FileState, as a JSON list)
     notices TEXT,                    -- what reading it reported besides (JSON list)
     profiles TEXT NOT NULL,          -- names of the profiles it was read with, as a JSON list
     extract_fp TEXT NOT NULL,        -- extraction fingerprint its claims were made with
@@ -123,9 +121,7 @@ CREATE TABLE article_outputs (       -- what each article adds to them (outputs.
 # columns, and the pieces of the files.
 MIGRATION_1 = """
 ALTER TABLE articles ADD COLUMN text TEXT NOT NULL DEFAULT '';
-ALTER TABLE articles ADD COLUMN size INTEGER;
-ALTER TABLE articles ADD COLUMN mtime_ns INTEGER;
-ALTER TABLE articles ADD COLUMN read_ns INTEGER;
+ALTER TABLE articles ADD COLUMN file TEXT;
 ALTER TABLE articles ADD COLUMN notices TEXT;
 UPDATE articles SET text = json_extract(article, '$.text'), article = json_remove(article, '$.text');
 ALTER TABLE claims ADD COLUMN place_id TEXT;
@@ -664,15 +660,15 @@ class Store:
         db = self.db
         stamp = now()
         builds = self.builds_count()
-        old = db.execute("SELECT first_seen_build, first_seen_at, path, size, mtime_ns, read_ns, notices FROM articles "
-                         "WHERE id=?", (article.id,)).fetchone()
-        file_state = old[3:] if old and old[2] == article.path else (None, None, None, None)  # read again: kept
+        old = db.execute("SELECT first_seen_build, first_seen_at, path, file, notices FROM articles WHERE id=?",
+                         (article.id,)).fetchone()
+        file_state = old[3:] if old and old[2] == article.path else (None, None)  # not read again: kept
         seen = {key: (b, at) for key, b, at in db.execute(
             "SELECT key, first_seen_build, first_seen_at FROM claims WHERE article_id=?", (article.id,))}
         db.execute("DELETE FROM articles WHERE id=?", (article.id,))
         db.execute("INSERT INTO articles (id, digest, path, article, text, profiles, extract_fp, resolve_fp, "
-                   "first_seen_build, first_seen_at, updated_at, size, mtime_ns, read_ns, notices) "
-                   "VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?)",
+                   "first_seen_build, first_seen_at, updated_at, file, notices) "
+                   "VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?)",
                    (article.id, digest, article.path, article_json(article), article.text, _dumps(list(profiles)),
                     extract_fp,
                     old[0] if old else builds, old[1] if old else stamp, stamp, *file_state))
@@ -713,8 +709,8 @@ class Store:
         """How each article's file looked when it was read (by article id: path, state, notices), so that the
         next build knows it again without reading it (`StoredFiles`)."""
         with self.transaction() as db:
-            db.executemany("UPDATE articles SET size=?, mtime_ns=?, read_ns=?, notices=? WHERE id=? AND path=?",
-                           [(state.size, state.mtime_ns, state.read_ns, _dumps(notices), aid, path)
+            db.executemany("UPDATE articles SET file=?, notices=? WHERE id=? AND path=?",
+                           [(_dumps(list(astuple(state))), _dumps(notices), aid, path)
                             for aid, (path, state, notices) in read.items()])
 
     # -- places, and the pieces of the files ----------------------------------------------------------
@@ -949,19 +945,19 @@ class StoredFiles:
     def __init__(self, store: Store | None):
         """`store` None: a store about to be made, which knows no file yet."""
         rows = [] if store is None else store.db.execute(
-            "SELECT path, id, size, mtime_ns, read_ns, notices, article, text FROM articles WHERE size IS NOT NULL"
-        ).fetchall()
-        articles = _json_list([row[6] for row in rows])
-        self.rows = {path: (aid, size, mtime, read, notices, data, text)
-                     for (path, aid, size, mtime, read, notices, _, text), data in zip(rows, articles)}
+            "SELECT path, id, file, notices, article, text FROM articles WHERE file IS NOT NULL").fetchall()
+        states = _json_list([row[2] for row in rows])
+        articles = _json_list([row[4] for row in rows])
+        self.rows = {path: (aid, FileState(*state), notices, data, text)
+                     for (path, aid, _, notices, _, text), state, data in zip(rows, states, articles)}
         self.recalled: set[tuple[str, str]] = set()  # (id, path) of the articles known again
         self.read: dict[str, tuple[str, FileState, list[str]]] = {}  # articles read from their files, by id
 
     def recall(self, path: str, stat: os.stat_result) -> tuple[Article, list[str]] | None:
         row = self.rows.get(path)
-        if row is None or not FileState(*row[1:4]).unchanged(stat):
+        if row is None or not row[1].unchanged(stat):
             return None
-        aid, _, _, _, notices, data, text = row
+        aid, _, notices, data, text = row
         self.recalled.add((aid, path))
         return article_from(dict(data), text), json.loads(notices) if notices and notices != "[]" else []
 

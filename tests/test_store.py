@@ -350,6 +350,17 @@ def test_a_map_that_gains_its_time_slider_is_drawn_again_whole(tmp_path, gazette
     assert outputs(tmp_path / "out") == fresh([articles], tmp_path / "fresh", gazetteer)
 
 
+def test_folders_given_in_another_order_are_drawn_in_that_order(tmp_path, gazetteer):
+    first, second = tmp_path / "reuters", tmp_path / "ap"
+    for folder, text in ((first, REBELS_TAKE_SARAQIB), (second, REBELS_TAKE_SARAQIB + "Residents fled.\n")):
+        folder.mkdir()
+        (folder / "2024-11-29.txt").write_text(text, encoding="utf-8")
+    store = tmp_path / "out" / "conflictmap.sqlite"
+    build([first, second], tmp_path / "out", gazetteer=gazetteer, store=store)
+    build([second, first], tmp_path / "out", gazetteer=gazetteer, store=store)
+    assert outputs(tmp_path / "out") == fresh([second, first], tmp_path / "fresh", gazetteer)
+
+
 def test_a_deleted_or_edited_geopackage_is_written_anew(folder, tmp_path, gazetteer):
     store = tmp_path / "out" / "conflictmap.sqlite"
     stored(store, gazetteer, folder)
@@ -364,8 +375,7 @@ def test_a_store_of_the_first_schema_is_brought_up_to_date_keeping_everything(fo
     first = stored(store, gazetteer, folder)
     db = sqlite3.connect(store)  # as the first schema had it: no places as columns, no pieces of the files
     db.executescript("UPDATE articles SET article = json_set(article, '$.text', text); "
-                     "ALTER TABLE articles DROP COLUMN text; ALTER TABLE articles DROP COLUMN size; "
-                     "ALTER TABLE articles DROP COLUMN mtime_ns; ALTER TABLE articles DROP COLUMN read_ns; "
+                     "ALTER TABLE articles DROP COLUMN text; ALTER TABLE articles DROP COLUMN file; "
                      "ALTER TABLE articles DROP COLUMN notices; "
                      "DROP TABLE place_outputs; DROP TABLE article_outputs; DROP INDEX claims_place; "
                      "DROP INDEX figures_place; ALTER TABLE claims DROP COLUMN place_id; "
@@ -441,6 +451,22 @@ def test_a_file_changed_since_the_last_build_is_read_again(folder, tmp_path, gaz
     result = stored(store, gazetteer, folder)
     assert read == [changed.name] and result.store_counts["extracted"] == 1
     assert outputs(tmp_path / "out") == fresh([folder], tmp_path / "fresh", gazetteer)
+
+
+def test_a_file_moved_over_another_of_the_same_size_and_time_is_read_again(tmp_path, gazetteer):
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    one, two = REBELS_TAKE_SARAQIB, ARMY_HOLDS_HAMA.replace("Hama", "Homs")
+    one, two = one + " " * (len(two) - len(one)), two + " " * (len(one) - len(two))  # the same size
+    (articles / "one.txt").write_text(one, encoding="utf-8")
+    (articles / "two.txt").write_text(two, encoding="utf-8")
+    aged(articles)  # the same whole second, as files unpacked from one archive
+    store = tmp_path / "out" / "conflictmap.sqlite"
+    stored(store, gazetteer, articles)
+    (articles / "two.txt").rename(articles / "one.txt")
+    result = stored(store, gazetteer, articles)
+    assert [a.title for a in result.articles] == ["Army holds Homs"]
+    assert outputs(tmp_path / "out") == fresh([articles], tmp_path / "fresh", gazetteer)
 
 
 def test_a_file_modified_just_before_it_was_read_is_read_again(folder, tmp_path, gazetteer, monkeypatch):
