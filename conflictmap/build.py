@@ -507,7 +507,10 @@ def _from_store(store: str | Path | Store, articles: list[Article], profiles, ga
     def details() -> Details:
         open_already = isinstance(store, Store) and store.db is not None
         with nullcontext(store) if open_already else Store(store.path if isinstance(store, Store) else store) as db:
-            cache = RunCache(db, extraction_fingerprint(profiles or ()), resolution_fingerprint(gazetteer_paths, online))
+            # read only: an article changed since (in its file, or by a later build) is read again as this build
+            # read it, for this result alone; the store is left as it is
+            cache = RunCache(db, extraction_fingerprint(profiles or ()), resolution_fingerprint(gazetteer_paths, online),
+                             read_only=True)
             available = bundled_profiles()
             forced = [load_profile(p, available) for p in profiles] if profiles else None
             run = _Run(articles, [], forced, available, "", False, lambda message: None)

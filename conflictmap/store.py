@@ -846,8 +846,9 @@ class RunCache:
     article and hands it what the stage produced; it never looks inside a stage."""
 
     def __init__(self, store: Store, extract_fp: str, resolve_fp: str, ids: Iterable[str] | None = None,
-                 lazy: bool = False, trusted: Iterable[tuple[str, str]] = ()):
+                 lazy: bool = False, trusted: Iterable[tuple[str, str]] = (), read_only: bool = False):
         self.store = store
+        self.read_only = read_only  # what is read or resolved anew is kept for this run only, not in the store
         self.extract_fp = extract_fp
         self.resolve_fp = resolve_fp
         # lazy: the articles' claims and figures are not read until `load` asks for them
@@ -881,8 +882,9 @@ class RunCache:
     def keep_extraction(self, article: Article, profiles: Iterable[str], claims: list[Claim],
                         figures: list[Figure]) -> None:
         digest = article_digest(article)
-        self._touch(self.store.places_of([article.id]), article.id)
-        self.store.put_extraction(article, digest, profiles, claims, figures, self.extract_fp)
+        if not self.read_only:
+            self._touch(self.store.places_of([article.id]), article.id)
+            self.store.put_extraction(article, digest, profiles, claims, figures, self.extract_fp)
         entry = Stored(digest, tuple(profiles), False)
         entry.claims, entry.figures = list(claims), list(figures)
         self.stored[article.id] = entry
@@ -897,9 +899,11 @@ class RunCache:
     def keep_resolution(self, article_id: str, buckets: list[tuple[str, ResolvedClaim]],
                         located: list[ResolvedFigure]) -> None:
         entry = self.stored[article_id]
+        entry.buckets, entry.located, entry.resolved = list(buckets), list(located), True
+        if self.read_only:
+            return
         self._touch(self.store.places_of([article_id]), article_id)  # where a stored resolution put them before
         self.store.put_resolution(article_id, entry.claims, buckets, located, entry.figures, self.resolve_fp)
-        entry.buckets, entry.located, entry.resolved = list(buckets), list(located), True
         self.resolved += 1
         self.resolved_ids.add(article_id)
         self._touch({item.place.id for bucket, item in buckets if bucket == "resolved" and item.place is not None} |
@@ -935,7 +939,9 @@ class RunCache:
         return data.get("problems") if data.get("fingerprint") == self.resolve_fp else None
 
     def keep_gazetteer_problems(self, problems: list[str]) -> None:
-        self.store.set_meta("gazetteer_problems", _dumps({"fingerprint": self.resolve_fp, "problems": problems}))
+        if not self.read_only:
+            self.store.set_meta("gazetteer_problems", _dumps({"fingerprint": self.resolve_fp,
+                                                               "problems": problems}))
 
 
 class StoredFiles:

@@ -288,6 +288,22 @@ def test_what_changes_resolved_again_is_drawn_again_by_the_next_build(folder, tm
     assert "Qarqoozville" not in (tmp_path / "out" / "unresolved.csv").read_text(encoding="utf-8")
 
 
+def test_an_earlier_results_claims_asked_for_later_leave_the_store_as_it_is(folder, tmp_path, gazetteer):
+    aged(folder)
+    store = tmp_path / "out" / "conflictmap.sqlite"
+    stored(store, gazetteer, folder)
+    earlier = stored(store, gazetteer, folder)  # a rebuild: its claims are read from the store when asked for
+    changed = sorted(folder.glob("*.txt"))[0]
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n\n" + REBELS_TAKE_SARAQIB.split("---\n")[-1],
+                       encoding="utf-8")
+    later = stored(store, gazetteer, folder)
+    assert not any("Rebels captured the town of Saraqib" in c.claim.quote and c.claim.article_name == changed.name
+                   for c in earlier.claims)  # what the earlier build mapped, read again as it read it
+    assert any("Rebels captured the town of Saraqib" in c.claim.quote for c in later.claims)
+    stored(store, gazetteer, folder)
+    assert outputs(tmp_path / "out") == fresh([folder], tmp_path / "fresh", gazetteer)
+
+
 def test_a_rebuild_with_nothing_new_draws_nothing_again(folder, tmp_path, gazetteer):
     store = tmp_path / "out" / "conflictmap.sqlite"
     first = stored(store, gazetteer, folder)
