@@ -55,14 +55,15 @@ def find_article_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[Pr
 
 
 def _files_under(folder: Path) -> list[Path]:
-    """The files in a folder and its subfolders (those that can be listed), sorted as paths."""
+    """The files in a folder and its subfolders (those that can be listed; a link to a folder is not followed,
+    so a link back up cannot loop), sorted as paths."""
     found: list[Path] = []
     folders = [str(folder)]
     while folders:
         try:
             with os.scandir(folders.pop()) as entries:
                 for entry in entries:
-                    if entry.is_dir():
+                    if entry.is_dir(follow_symlinks=False):
                         folders.append(entry.path)
                     elif entry.is_file():
                         found.append(Path(entry.path))

@@ -105,3 +105,13 @@ def test_a_folders_readme_is_skipped_with_a_notice_unless_named(tmp_path):
     assert [(p.path.endswith("README.md"), p.fatal) for p in problems] == [(True, False)]
     loaded, _ = load_articles([tmp_path / "README.md"])
     assert [a.name for a in loaded] == ["README.md"]
+
+
+def test_a_link_to_a_folder_is_not_followed_so_a_link_back_up_cannot_loop(tmp_path):
+    folder = tmp_path / "articles"
+    (folder / "inner").mkdir(parents=True)
+    (folder / "inner" / "a.txt").write_text("Rebels captured Saraqib on Friday.\n", encoding="utf-8")
+    (folder / "self").symlink_to(folder, target_is_directory=True)
+    (folder / "inner" / "up").symlink_to(tmp_path, target_is_directory=True)
+    found, problems = load_articles([folder])
+    assert [a.path for a in found] == [str(folder / "inner" / "a.txt")] and not problems
