@@ -401,12 +401,3 @@ def changes_of_hands(claims: Iterable[ResolvedClaim], published: Mapping[str, st
     for items in sorted(by_place.values(), key=lambda xs: (xs[0].place.name, xs[0].place.id)):
         result.extend(changes_in(history(items, published)))
     return result
-
-
-def timeline_days(claims: Iterable[ResolvedClaim], published: Mapping[str, str] | None = None,
-                  figures: Iterable[ResolvedFigure] = ()) -> list[str]:
-    """The distinct days that the claims (and figures) at places are reported on, in order."""
-    days = {claim_day(c.claim, published) for c in claims if c.place is not None}
-    days |= {figure_day(f.figure, published) for f in figures if f.place is not None}
-    days.discard("")
-    return sorted(days)

@@ -15,7 +15,7 @@ from .articles import Problem, load_articles
 from .assess import assess, forget_histories
 from .export import geopackage, patch_geopackage, write_atomic
 from .extract import extract
-from .files import replacing
+from .files import replacing, stat_key
 from .geo.gazetteer import Gazetteer
 from .model import Article, Assessment, Claim, Figure, ResolvedClaim, ResolvedFigure
 from .profiles import Profile, bundled_profiles, choose_profiles, load_profile, profile_for
@@ -326,14 +326,6 @@ def _build_with(opened: Store, memory: StoredFiles, articles: list[Article], pro
     return result
 
 
-def _file_state(path: Path) -> list:
-    try:
-        stat = path.stat()
-    except OSError:
-        return []
-    return [stat.st_size, stat.st_mtime_ns]
-
-
 def _can_rebuild(kept: dict, store: Store, articles: list[Article], fresh: list[Article], profile: Profile,
                  output_dir: Path) -> bool:
     """Whether the store's pieces are those of the files in `output_dir`, made as this build would make them:
@@ -343,7 +335,7 @@ def _can_rebuild(kept: dict, store: Store, articles: list[Article], fresh: list[
     order = [was[a.id] for a in articles if a.id in was]
     return (bool(kept) and kept.get("fingerprint") == outputs_fingerprint(profile)
             and kept.get("output") == str(output_dir.resolve())
-            and kept.get("geopackage") == _file_state(output_dir / "claims.gpkg") != []
+            and kept.get("geopackage") == stat_key(output_dir / "claims.gpkg") != "missing"
             and all(a < b for a, b in zip(order, order[1:]))
             and set(store.article_outputs_ids()) >= {a.id for a in articles} - {a.id for a in fresh})
 
@@ -496,7 +488,7 @@ def write_outputs(result: BuildResult, output_dir: Path) -> list[Path]:
 
 def _kept_state(profile: Profile, span, output_dir: Path, articles: list[Article]) -> dict:
     return {"fingerprint": outputs_fingerprint(profile), "timed": span is not None,
-            "output": str(output_dir.resolve()), "geopackage": _file_state(output_dir / "claims.gpkg"),
+            "output": str(output_dir.resolve()), "geopackage": stat_key(output_dir / "claims.gpkg"),
             "order": [a.id for a in articles]}
 
 

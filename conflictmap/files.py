@@ -22,3 +22,12 @@ def replacing(target: Path) -> Iterator[Path]:
         with contextlib.suppress(OSError):
             os.unlink(temp)
         raise
+
+
+def stat_key(path: Path) -> str:
+    """A file's size and modification time, to know it unchanged ('missing' when it cannot be read)."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return "missing"
+    return f"{stat.st_size}:{stat.st_mtime_ns}"

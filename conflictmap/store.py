@@ -38,6 +38,7 @@ from typing import Iterable, Iterator
 
 from . import __version__
 from .articles import FileState
+from .files import stat_key
 from .model import Article, Claim, Figure, Place, Precision, ResolvedClaim, ResolvedFigure, Source, Status
 
 SCHEMA_VERSION = 2
@@ -194,14 +195,6 @@ def extraction_fingerprint(profiles: Iterable[str] = ()) -> str:
     return digest.hexdigest()[:24]
 
 
-def _stat_of(path: Path) -> str:
-    try:
-        stat = path.stat()
-    except OSError:
-        return "missing"
-    return f"{stat.st_size}:{stat.st_mtime_ns}"
-
-
 def resolution_fingerprint(gazetteer_paths: Iterable[str | Path] = (), online: object = None) -> str:
     """What resolution depends on besides the claims: conflictmap's version, the resolver's and gazetteer's
     source and data, the packages the backbone is compiled from, the bundled and user gazetteer files, the
@@ -222,7 +215,7 @@ def resolution_fingerprint(gazetteer_paths: Iterable[str | Path] = (), online: o
         except metadata.PackageNotFoundError:
             digest.update(f"{package} none\0".encode())
     for path in imported_files():
-        digest.update(f"{path} {_stat_of(path)}\0".encode())
+        digest.update(f"{path} {stat_key(path)}\0".encode())
     if online is not None:
         digest.update(repr(sorted((k, repr(v)) for k, v in vars(online).items()
                                   if isinstance(v, (str, int, float)))).encode())
@@ -856,7 +849,6 @@ class RunCache:
         self.extracted = 0   # articles extracted in this run (new, changed, or read with another extractor)
         self.extracted_ids: set[str] = set()
         self.resolved = 0    # articles resolved in this run
-        self.resolved_ids: set[str] = set()
         self.removed = 0
         self.removed_ids: set[str] = set()
         # places whose claims or figures changed (before or after) since the files were last written: this run's,
@@ -905,7 +897,6 @@ class RunCache:
         self._touch(self.store.places_of([article_id]), article_id)  # where a stored resolution put them before
         self.store.put_resolution(article_id, entry.claims, buckets, located, entry.figures, self.resolve_fp)
         self.resolved += 1
-        self.resolved_ids.add(article_id)
         self._touch({item.place.id for bucket, item in buckets if bucket == "resolved" and item.place is not None} |
                     {item.place.id for item in located if item.place is not None}, article_id)
 
