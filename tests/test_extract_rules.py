@@ -746,3 +746,10 @@ def read(text: str):
     """The claims of a text, read with the profile its names call for."""
     article = Article(id=content_id(text), path="t.txt", text=text, published="2024-11-30")
     return extract_claims(article, profile_for(text, bundled_profiles()))
+
+
+def test_attacks_repelled_near_a_place_are_there_not_at_the_place_named_before():
+    text = ("Russian troops attacked near Novomykhailivka, a village south of Marinka on the road towards Vuhledar. "
+            "The Ukrainian General Staff said its forces repelled 14 attacks near Novomykhailivka on December 26.")
+    assert [(c.place_hint, c.status.value) for c in read(text) if c.rule == "repelled"] == \
+        [("Novomykhailivka", "contested")]

@@ -792,6 +792,10 @@ def _casualty_place(trigger_start: int, text: str, sentence: Sentence,
     return [(before[-1], False)]
 
 
+NEAR_BEFORE = re.compile(r"\b(?:near|outside|around|close\s+to|in\s+the\s+direction\s+of)\s+(?:the\s+(?:village|town|"
+                         r"city)\s+of\s+)?$", re.I)
+
+
 def _repel_place(trigger_end: int, text: str, sentence: Sentence, places: list[Mention],
                  ctx: _Context) -> list[tuple[Mention, bool]]:
     """Where an attack was repelled when no place follows: the last settlement named before; nothing when the
@@ -800,6 +804,10 @@ def _repel_place(trigger_end: int, text: str, sentence: Sentence, places: list[M
                  r"base|airport|village|town|city|outskirts|area|front|frontline|camp|road|border|crossing|district|"
                  r"neighbou?rhood|hill|plant|field|lines?|axis)\b", text[trigger_end:sentence.end], re.I):
         return []
+    near = [p for p in places if p.start >= trigger_end and p.hint in ("", "city", "town", "village")
+            and not p.metonym and not p.side and NEAR_BEFORE.search(text[trigger_end:p.start])]
+    if near:  # "repelled 14 attacks near Novomykhailivka": there, not at the place the sentence before named
+        return [(near[0], False)]
     earlier = [p for p in places if p.end <= trigger_end and p.hint in ("", "city", "town")]
     pool = earlier or [p for p in ctx.last_places if p.hint in ("", "city", "town")]
     if not pool:
