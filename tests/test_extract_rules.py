@@ -753,3 +753,10 @@ def test_attacks_repelled_near_a_place_are_there_not_at_the_place_named_before()
             "The Ukrainian General Staff said its forces repelled 14 attacks near Novomykhailivka on December 26.")
     assert [(c.place_hint, c.status.value) for c in read(text) if c.rule == "repelled"] == \
         [("Novomykhailivka", "contested")]
+
+
+def test_a_compass_word_starts_a_place_name_unless_a_nationality_follows():
+    from conflictmap.extract.mentions import find_places
+
+    text = "Rebels entered South Kivu and South Kordofan. South Sudanese troops stayed in North Kivu."
+    assert [m.name for m in find_places(text, 0, len(text), [])] == ["South Kivu", "South Kordofan", "North Kivu"]

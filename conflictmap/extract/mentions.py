@@ -345,7 +345,7 @@ today yesterday tonight tomorrow now currently earlier later overnight recently 
 statement statements communique translation palestinians israelis syrians ukrainians russians lebanese yemenis
 sudanese congolese rwandans malians afghans iraqis iranians kurds arabs
 catholic orthodox protestant evangelical thai chinese indian burmese bangladeshi malian burkinabe nigerien
-rwandan ugandan burundian south sudanese chadian libyan emirati houthi
+rwandan ugandan burundian sudanese chadian libyan emirati houthi
 false true misleading unproven fake rating verdict claim
 """.split())
 # Last words that make a capitalised name a unit, a body or an outlet, not a place ("110th Separate Mechanised Brigade")
@@ -365,13 +365,18 @@ def _not_place_word(word: str) -> bool:
         or word.endswith(("'s", "’s")) and word[:-2].lower() in NOT_PLACE_WORDS
 
 
+# A compass word starts a place's name ("South Kivu") unless a word that names no place follows ("South Sudanese")
+COMPASS = frozenset({"north", "south", "east", "west"})
+
+
 @lru_cache(maxsize=4096)
 def _clean_name(name: str) -> tuple[int, str]:
     """Strip leading non-place words; returns (chars stripped, rest)."""
     words = name.split()
     drop = 0
     stripped = 0
-    while drop < len(words) and _not_place_word(words[drop]):
+    while drop < len(words) and (_not_place_word(words[drop]) or words[drop].lower() in COMPASS
+                                 and drop + 1 < len(words) and _not_place_word(words[drop + 1])):
         stripped += len(words[drop]) + 1
         drop += 1
     rest = " ".join(words[drop:])
