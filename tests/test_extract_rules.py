@@ -760,3 +760,9 @@ def test_a_compass_word_starts_a_place_name_unless_a_nationality_follows():
 
     text = "Rebels entered South Kivu and South Kordofan. South Sudanese troops stayed in North Kivu."
     assert [m.name for m in find_places(text, 0, len(text), [])] == ["South Kivu", "South Kordofan", "North Kivu"]
+
+
+def test_troops_described_as_deployed_somewhere_make_no_claim_there():
+    text = ("Burundian troops, deployed in South Kivu since 2023 to fight alongside the Congolese army, pulled out of "
+            "Kamanyola on Tuesday, residents said.")
+    assert "South Kivu" not in [c.place_hint for c in read(text)]

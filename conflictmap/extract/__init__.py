@@ -908,6 +908,8 @@ def _make_claim(ctx: _Context, sentence: Sentence, trigger: Trigger, t_start: in
     is_area = place.hint in ("admin1", "region")
     partial = partial or bool(CITY_PART.match(place.text))
     if status == PRESENCE:
+        if actor.end <= t_start and re.fullmatch(r"\s*,\s*", text[actor.end:t_start]):
+            return None  # "Burundian troops, deployed in South Kivu since 2023, ...": who they are, not the news
         status = "controlled" if is_point and not partial else "contested"
     elif partial and status in ("captured", "controlled") and not is_area:
         status = "contested"
