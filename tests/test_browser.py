@@ -166,8 +166,17 @@ class Visit:
         return self.page.locator(".leaflet-popup-content").inner_text()
 
     def close_popup(self) -> None:
-        self.page.locator(".leaflet-popup-close-button").click()
-        self.page.locator(".leaflet-popup").wait_for(state="detached")
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+        # a click that lands while the map still pans to show the popup (a loaded machine) can miss the button
+        for _ in range(3):
+            self.page.locator(".leaflet-popup-close-button").click()
+            try:
+                self.page.locator(".leaflet-popup").wait_for(state="detached", timeout=4000)
+                return
+            except PlaywrightTimeout:
+                continue
+        raise AssertionError("the popup's close button did not close it")
 
     def tooltip_of(self, place) -> str:
         self.page.mouse.move(*self.point_of(place))
