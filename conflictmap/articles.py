@@ -69,7 +69,7 @@ def _files_under(folder: Path) -> list[Path]:
                         found.append(Path(entry.path))
         except OSError:  # a folder that cannot be listed is passed over
             continue
-    return sorted(found)
+    return sorted(found, key=lambda path: path.parts)  # as paths sort (part by part), without their slow comparison
 
 
 def decode(data: bytes) -> tuple[str, str]:
