@@ -17,9 +17,9 @@ from .export import (CLAIM_COLUMNS, FIGURE_COLUMNS, UNRESOLVED_COLUMNS, KmlPiece
                      kml_text, place_row, unresolved_csv)
 from .model import Article, Assessment, Place, Precision, ResolvedClaim, ResolvedFigure
 from .profiles import Profile
-from .render.map import (MapPiece, assemble_map, map_piece, place_days, popup_body, popup_html, spellings,
-                         timed_span)
+from .render.map import MapPiece, assemble_map, map_piece, place_days, popup_body, popup_html, spellings
 from .render.svg import svg_map
+
 
 @dataclass(frozen=True)
 class PlaceOutputs:
@@ -85,12 +85,6 @@ def place_outputs(assessment: Assessment, articles: Mapping[str, Article], profi
         geojson=geojson_feature(assessment, articles, profile, changes),
         kml=kml_piece(assessment, profile, popup_html(assessment, profile, body), changes),
         row=place_row(assessment, profile, changes))
-
-
-def span_of(assessments: list[Assessment], articles: Mapping[str, Article]) -> tuple[str, str] | None:
-    """The first and last day of the map of these places (None: no time slider)."""
-    published = {key: article.published for key, article in articles.items()}
-    return timed_span(place_days(a, published) for a in assessments)
 
 
 @dataclass(frozen=True)
