@@ -766,3 +766,9 @@ def test_troops_described_as_deployed_somewhere_make_no_claim_there():
     text = ("Burundian troops, deployed in South Kivu since 2023 to fight alongside the Congolese army, pulled out of "
             "Kamanyola on Tuesday, residents said.")
     assert "South Kivu" not in [c.place_hint for c in read(text)]
+
+
+def test_a_statement_named_before_its_speaker_is_not_part_of_the_speakers_name():
+    text = ("The Arakan Army said it controlled Pauktaw. In a separate post the group said that junta troops "
+            "\"abandoned the town on 19 January\" and fled by boat.")
+    assert [c.source.name for c in read(text) if c.status.value == "withdrawn"] == ["Arakan Army"]

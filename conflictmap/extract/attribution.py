@@ -311,6 +311,13 @@ _PARENTHETICAL = re.compile(r",\s*(?:however|meanwhile|moreover|though|too|also|
                             r"for (?:its|their|his|her) part)\s*,", re.I)
 
 
+# "In a separate post the group said", "In a statement on Monday the army said": where and when, then the speaker
+_LEADING_ASIDE = re.compile(r"\s*(?:in|on)\s+(?:a|an|its|their|the)\s+(?:\w+\s+){0,2}(?:statement|communiqu[eé]|post|"
+                            r"message|video|broadcast|briefing)(?:\s+(?:on|of|dated)\s+(?:\d{1,2}\s+)?(?:monday|tuesday|"
+                            r"wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june|july|"
+                            r"august|september|october|november|december)(?:\s+\d{1,4})?)?\s+(?=\S)", re.I)
+
+
 def _np_start(text: str, sentence_start: int, verb_start: int) -> int:
     """Start of the noun phrase that ends right before a reporting verb."""
     window = _PARENTHETICAL.sub(lambda m: " " * len(m.group(0)), text[sentence_start:verb_start])
@@ -318,4 +325,7 @@ def _np_start(text: str, sentence_start: int, verb_start: int) -> int:
     for match in _NP_BOUNDARY.finditer(window):
         if match.end() < len(window.rstrip()):
             last = match.end()
+    aside = _LEADING_ASIDE.match(window, last) if "," not in window[last:] else None  # else _STATEMENT_ASIDE's
+    if aside and aside.end() < len(window.rstrip()):
+        last = aside.end()
     return sentence_start + last
