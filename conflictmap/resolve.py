@@ -75,10 +75,6 @@ def _resolve_article(claims: list[Claim], gazetteer: Gazetteer) -> dict[int, Res
             anchor = _exact_town(claim.near, claim.region, gazetteer)
             if anchor is not None and not (found and anchor is found[0].place):
                 options[key] = [c for c in found if _located_as_said(c.place, anchor, claim)]
-        elif NEIGHBOUR.search(claim.place_as_written):  # "the neighbouring town of X", its neighbour named before
-            around = [a for a in exact if not found or a is not found[0].place]
-            if around:
-                options[key] = [c for c in found if min(km_between(c.place, a) for a in around) <= CLOSE_KM]
     chosen = {}
     for key, found in options.items():
         if not found:
@@ -103,7 +99,6 @@ LOOSE_MATCH_REACH_KM = 150.0
 # Where a place the text locates by another lies ("near Pokrovsk", "north of Kherson", "12 km from Aleppo"): this
 # close when the text says only near or neighbouring; this far in the direction it says; or at the distance it
 # says, give or take half; and in the direction it says, give or take this many degrees.
-NEIGHBOUR = re.compile(r"\b(?:neighbou?ring|nearby|adjacent|adjoining)\b", re.I)
 CLOSE_KM = 50.0
 DIRECTION_KM = 150.0
 BEARING_SLACK = 67.5

@@ -731,6 +731,8 @@ def test_a_time_of_day_before_a_speaker_is_not_part_of_its_name():
     ("Russian troops captured the village of Novoselivka near Pokrovsk, the defence ministry said.",
      "Pokrovsk", 0.0, -1.0),
     ("Rebels captured Dabiq and the neighbouring town of Soran, the Syrian Observatory said.", "Dabiq", 0.0, -1.0),
+    ("Rebels entered Dabiq on Saturday. They captured the neighbouring town of Soran on Sunday, the Syrian Observatory "
+     "said.", "Dabiq", 0.0, -1.0),
 ])
 def test_a_place_located_by_another_carries_where_the_text_puts_it(text, near, km, bearing):
     located = [c for c in read(text) if c.near]

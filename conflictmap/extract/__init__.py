@@ -957,7 +957,7 @@ def _make_claim(ctx: _Context, sentence: Sentence, trigger: Trigger, t_start: in
         start=span_start, end=span_end, rule=rule, date=date, past=past, region=ctx.profile.countries,
         zone=ctx.profile.zone, nearby=tuple(dict.fromkeys(p.name for p in ctx.sentence_places
                                                           if p.name != place.name and not p.metonym and not p.side)),
-        **_located_by(text, place, ctx.sentence_places),
+        **_located_by(text, place, ctx.sentence_places, ctx.last_places),
     )
 
 
@@ -973,10 +973,10 @@ BEARINGS = {"north": 0.0, "northeast": 45.0, "east": 90.0, "southeast": 135.0, "
             "west": 270.0, "northwest": 315.0}
 
 
-def _located_by(text: str, place: Mention, places: list[Mention]) -> dict:
+def _located_by(text: str, place: Mention, places: list[Mention], earlier: list[Mention]) -> dict:
     """The place the text locates this one by, and how far and in which direction when it says: the place
     named right after locating words ("12 km north of Kherson", "near Pokrovsk"), or, for "the neighbouring
-    town of X", the place named before it."""
+    town of X", the place named before it (`earlier`: the places of the sentences before)."""
     after = [p for p in places if p.start >= place.end and not p.metonym and not p.side and p.name != place.name]
     found = LOCATED_BY.fullmatch(text[place.end:after[0].start]) if after else None
     if found and not (found["from"] and not found["distance"]):  # "from" only with a distance ("10 km from Y")
@@ -987,8 +987,9 @@ def _located_by(text: str, place: Mention, places: list[Mention]) -> dict:
         if found["direction"]:
             located["near_bearing"] = BEARINGS[re.sub(r"[- ]", "", found["direction"].lower())]
         return located
-    if NEIGHBOURING.search(place.text):
-        before = [p for p in places if p.end <= place.start and not p.metonym and not p.side and p.name != place.name]
+    if NEIGHBOURING.search(place.text):  # its neighbour: the place named before it, in this sentence or earlier
+        before = [p for p in (*earlier, *(p for p in places if p.end <= place.start))
+                  if not p.metonym and not p.side and p.name != place.name]
         if before:
             return {"near": before[-1].name}
     return {}
